@@ -1,6 +1,7 @@
 // Which response headers a result shows. Pure: the response's headers and the call's method come in as arguments.
 // A model reads every line of every result, so by default it gets the headers that change what it does next, and
 // the rest only when it asks for them.
+import { plural } from "@mcp-toolkit/core";
 import { locationText } from "./hops.js";
 
 /** Response headers worth showing on any response; the rest are noise for a model. */
@@ -122,7 +123,7 @@ export function boundHeaders(
     (left.length > NAMED_LEFT_OUT ? ` and ${left.length - NAMED_LEFT_OUT} more` : "");
   const parts = [
     ...cut,
-    ...(left.length > 0 ? [`left out: ${named} (${left.length} headers, ${leftSize} characters)`] : []),
+    ...(left.length > 0 ? [`left out: ${named} (${plural(left.length, "header")}, ${leftSize} characters)`] : []),
   ];
   return {
     shown: bounded,

@@ -161,6 +161,6 @@ describe("boundHeaders", () => {
       4000,
     );
     expect(shown).toEqual({ link: "l".repeat(3950), etag: '"e"' });
-    expect(note).toContain("left out: x-request-id (1 headers, 115 characters)");
+    expect(note).toContain("left out: x-request-id (1 header, 115 characters)");
   });
 });
