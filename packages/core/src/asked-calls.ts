@@ -5,7 +5,7 @@
 // Here such a call's end is told to the registration that wrote that line. (A 2026-07-28 call is asked in a result,
 // each round a request of its own, which ends there.)
 import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
-import { onConnect } from "./request-watch.js";
+import { watchRequests } from "./request-watch.js";
 import { CANCELLED_BY_CLIENT, fail } from "./results.js";
 import { SHUTTING_DOWN } from "./running-calls.js";
 
@@ -36,27 +36,17 @@ export function watchAskedCalls(server: McpServer): AskedCalls {
     call.signal.removeEventListener("abort", call.onAbort);
     return call;
   };
-  onConnect(server, (transport) => {
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      if (waiting.size === 0) return send(message, options);
-      const answer = message as {
-        id?: unknown;
-        method?: unknown;
-        result?: CallToolResult;
-        error?: { message?: unknown };
-      };
-      const id = answer.id;
-      // An answer, not the server's own request (its question), whose ids are of another count.
-      const answers = answer.method === undefined && (typeof id === "string" || typeof id === "number");
-      const call = answers ? take(id as string | number) : undefined;
-      if (call !== undefined) {
-        // The SDK's own answer: a result (the question's wait ended, the client failed to ask) or, rarely, an error.
-        const text = String(answer.error?.message ?? "");
-        call.ended({ result: answer.result ?? { content: [{ type: "text", text }], isError: true } });
-      }
-      return send(message, options);
-    };
+  watchRequests(server, {
+    // Only while a call waits on its user's answer is any answer looked at.
+    awaits: () => waiting.size > 0,
+    answered(answer) {
+      const call = answer.id === undefined ? undefined : take(answer.id);
+      if (call === undefined) return;
+      // The SDK's own answer: a result (the question's wait ended, the client failed to ask) or, rarely, an error.
+      const result = "result" in answer ? (answer.result as CallToolResult) : undefined;
+      const text = "error" in answer ? String(answer.error.message ?? "") : "";
+      call.ended({ result: result ?? { content: [{ type: "text", text }], isError: true } });
+    },
   });
   return {
     asked(id, signal, ended) {

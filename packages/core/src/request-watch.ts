@@ -2,8 +2,9 @@
 // out, each cancel, the close. The SDK answers some requests itself, before any handler of ours runs (an unknown
 // method, a tool that does not exist), and this is the one place those are seen: by the audit trail
 // (audit-connection.ts), the telemetry of calls to tools that do not exist (unknown-tool.ts) and of every other
-// request (request-telemetry.ts), and a 2025 session's cancelled calls (call-streams.ts); and where those answers are
-// told what to do instead (invalid-params.ts, unknown-tool.ts, unknown-resource.ts).
+// request (request-telemetry.ts), a 2025 session's cancelled calls (call-streams.ts), and the end of a 2025 call that
+// asked its user (asked-calls.ts); and where those answers are told what to do instead (invalid-params.ts,
+// unknown-tool.ts, unknown-resource.ts).
 //
 // One watcher on one transport, in this order. A message coming in: `request` (a request it wants), `cancelled` (a
 // cancel), then `around`, which hands it on (without `around`, it is handed on as it came). An answer going out:
