@@ -6,7 +6,8 @@
  * instant Messages API stand-in, --calls tool turns of file__list_directory).
  * HTTP mode under load (the http-load figures' clients, for --seconds, in --era): http-read_file and
  * http-execute_query profile our server, http-floor the SDK's own stateless server (bench/peers/sdk-stateless.mjs).
- * The shipped dist bundle is profiled; a byte-identical rebuild with a source map (in a temp dir) maps it back.
+ * --inclusive adds time by function with what it calls (where a whole step's cost goes). The shipped dist bundle is
+ * profiled; a byte-identical rebuild with a source map (in a temp dir) maps it back.
  */
 import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -35,6 +36,7 @@ const { values, positionals } = parseArgs({
     top: { type: "string", default: "25" },
     seconds: { type: "string", default: "10" },
     era: { type: "string", default: "2026-07-28" },
+    inclusive: { type: "boolean", default: false },
   },
 });
 const scenario = positionals[0] ?? "";
@@ -205,6 +207,11 @@ for (const file of readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile"))
   process.stdout.write("-- by function (self time)\n");
   for (const [k, ms] of s.byFn.slice(0, top))
     process.stdout.write(`${ms.toFixed(1).padStart(8)} ms ${pct(ms, s.totalMs)}  ${k}\n`);
+  if (values.inclusive) {
+    process.stdout.write("-- by function (inclusive: with what it calls)\n");
+    for (const [k, ms] of s.inclusive.filter(([k]) => !k.startsWith("(root)")).slice(0, top))
+      process.stdout.write(`${ms.toFixed(1).padStart(8)} ms ${pct(ms, s.totalMs)}  ${k}\n`);
+  }
 }
 process.stdout.write(`\nprofiles in ${profDir} (open in Chrome DevTools › Performance)\n`);
 rmSync(tmp, { recursive: true, force: true });

@@ -57,21 +57,24 @@ export function sourceMapper(
   };
 }
 
-/** Self time (ms) by bucket and by function, for one .cpuprofile, with bundle frames mapped to their sources. */
+/**
+ * Self time (ms) by bucket and by function, and inclusive time by function (a sample counts once for every function
+ * on its stack: where a whole step's cost goes, its callees included), for one .cpuprofile, with bundle frames mapped
+ * to their sources.
+ */
 export function summarize(
   file: string,
   map: (frame: ProfileNode["callFrame"]) => Attribution | null,
-): { totalMs: number; byBucket: [string, number][]; byFn: [string, number][] } {
+): { totalMs: number; byBucket: [string, number][]; byFn: [string, number][]; inclusive: [string, number][] } {
   const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const byBucket = new Map<string, number>();
-  const byFn = new Map<string, number>();
-  let totalMs = 0;
-  profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    const frame = nodes.get(id)?.callFrame;
-    if (!frame) return;
-    totalMs += ms;
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const attributed = new Map<number, { bucket: string; fn: string }>();
+  const attribute = (node: ProfileNode) => {
+    let known = attributed.get(node.id);
+    if (known) return known;
+    const frame = node.callFrame;
     const mapped = map(frame);
     const bucket =
       mapped?.bucket ??
@@ -83,9 +86,30 @@ export function summarize(
     const fn =
       mapped?.fn ??
       `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
+    known = { bucket, fn };
+    attributed.set(node.id, known);
+    return known;
+  };
+  const byBucket = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let totalMs = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const node = nodes.get(id);
+    if (!node) return;
+    totalMs += ms;
+    const { bucket, fn } = attribute(node);
     byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + ms);
     byFn.set(fn, (byFn.get(fn) ?? 0) + ms);
+    // Once per function on the stack, however deep it recurses.
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const frame = nodes.get(at);
+      if (frame) onStack.add(attribute(frame).fn);
+    }
+    for (const name of onStack) inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
   });
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  return { totalMs, byBucket: sorted(byBucket), byFn: sorted(byFn) };
+  return { totalMs, byBucket: sorted(byBucket), byFn: sorted(byFn), inclusive: sorted(inclusive) };
 }
