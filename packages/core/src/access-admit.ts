@@ -46,12 +46,17 @@ export interface AdmitParts {
   /** When each request arrived, on the performance.now() clock. */
   started: WeakMap<IncomingMessage, number>;
   record: AccessRecord;
+  /**
+   * Whether `record` writes anything (an audit trail is kept). Unless false, each answer's bytes are counted and its
+   * start kept for an error's reason; without a trail that was work on every response for nothing.
+   */
+  audited?: boolean;
   trace: (req: IncomingMessage, asked: readonly Partial<RequestMessage>[], refusal: Refusal) => void;
 }
 
 /** Build the gate's `admit`, which judges what the body asks for against the caller's roles and limits. */
 export function admitter(parts: AdmitParts) {
-  const { auth, policy, limits, offered, stats, warn, addressOf, started, record, trace } = parts;
+  const { auth, policy, limits, offered, stats, warn, addressOf, started, record, trace, audited = true } = parts;
   const warned = new Set<string>();
 
   const tellOperator = (caller: Caller, why: string) => {
@@ -141,10 +146,11 @@ export function admitter(parts: AdmitParts) {
         },
       },
       finished(res) {
-        const answer = countBytes(res);
+        const answer = audited ? countBytes(res) : undefined;
         res.once("close", () => {
           admission.release();
           if (stream?.ok) stream.release();
+          if (!answer) return;
           const failed = res.statusCode >= 400;
           const outcome = !failed ? "ok" : res.statusCode === 429 ? "rate_limited" : "error";
           const reason = failed ? httpErrorReason(res.statusCode, answer.head()) : null;

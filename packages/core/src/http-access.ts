@@ -63,7 +63,8 @@ export function accessGate(options: AccessOptions) {
     traceRefusedHttp(req, started.get(req) ?? performance.now(), asked.map(bounded), refusal, addressOf(req));
 
   const record = accessRecorder(audit, redact);
-  const admit = admitter({ auth, policy, limits, offered, stats, warn, addressOf, started, record, trace });
+  const audited = audit !== undefined;
+  const admit = admitter({ auth, policy, limits, offered, stats, warn, addressOf, started, record, audited, trace });
 
   return {
     /** Authenticate before the body is read (an unknown caller does not get to upload 4 MiB). */
