@@ -60,17 +60,11 @@ export function dropUnreadBody(req: IncomingMessage): void {
  * less), with 400 when it does not parse or nests deeper than MAX_JSON_DEPTH.
  */
 export async function readJsonBody(req: IncomingMessage, advice?: string): Promise<BodyRead> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Stopping must leave the request open: destroyed, it dropped its socket, and the 413 could not be sent (the server
-  // read the socket's address of null and answered 500). The rest is dropped after the answer.
-  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES) return { ok: false, refusal: tooLargeUnread(advice) };
-    if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
-  }
+  const read = await readBody(req);
+  if (read === "over") return { ok: false, refusal: tooLargeUnread(advice) };
+  const { chunks, size } = read;
   if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge(advice) };
-  const body = Buffer.concat(chunks);
+  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   // Decoding would turn each bad byte into U+FFFD, and a tool would store or send text the caller never wrote.
   if (!isUtf8(body)) return { ok: false, refusal: httpRefusals.notUtf8() };
   // A byte order mark, which JSON senders must not add but some do (Windows PowerShell's UTF-8 files), is ignored
@@ -84,4 +78,48 @@ export async function readJsonBody(req: IncomingMessage, advice?: string): Promi
   }
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return { ok: false, refusal: httpRefusals.tooDeep() };
   return { ok: true, value };
+}
+
+/**
+ * The body's chunks up to MAX_HTTP_BODY_BYTES and its whole size, or "over" once it passes what is drained before an
+ * answer. Read with the stream's events, not its async iterator, which cost more than the rest of this on each request.
+ * Stopping leaves the request open: destroyed, it dropped its socket, and the 413 could not be sent (the server read
+ * the socket's address of null and answered 500); the rest is dropped after the answer. A request whose client went
+ * away before its end rejects, as an error of the request.
+ */
+function readBody(req: IncomingMessage): Promise<{ chunks: Buffer[]; size: number } | "over"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (req.readableEnded) return Promise.resolve({ chunks, size });
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      req.off("data", data);
+      req.off("end", end);
+      req.off("error", failed);
+      req.off("close", closed);
+    };
+    const data = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES) {
+        stop();
+        req.pause();
+        resolve("over");
+      } else if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
+    };
+    const end = () => {
+      stop();
+      resolve({ chunks, size });
+    };
+    const failed = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    // Closed before its end with no error said (a client gone mid-body).
+    const closed = () =>
+      failed(Object.assign(new Error("the request closed before its body ended"), { code: "ECONNRESET" }));
+    req.on("data", data);
+    req.once("end", end);
+    req.once("error", failed);
+    req.once("close", closed);
+  });
 }

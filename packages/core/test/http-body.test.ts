@@ -81,6 +81,24 @@ describe("readJsonBody", () => {
     });
   });
 
+  it("rejects when the body breaks off (the client went away), or ends in an error, instead of waiting forever", async () => {
+    const cut = new Readable({ read() {} }) as IncomingMessage;
+    cut.push(Buffer.from('{"jsonrpc":"2.0",'));
+    setImmediate(() => cut.destroy());
+    await expect(readJsonBody(cut)).rejects.toThrow("the request closed before its body ended");
+    const failing = new Readable({ read() {} }) as IncomingMessage;
+    setImmediate(() => failing.destroy(new Error("aborted")));
+    await expect(readJsonBody(failing)).rejects.toThrow("aborted");
+  });
+
+  it("reads a body already read to its end as empty (a parse error), not waiting for an end that came before", async () => {
+    const done = request("{}");
+    for await (const _ of done) {
+      // read to the end, as a middleware would
+    }
+    expect(await readJsonBody(done)).toEqual({ ok: false, refusal: httpRefusals.parseError() });
+  });
+
   it("takes a body of exactly the limit", async () => {
     const text = `"${"x".repeat(MAX_HTTP_BODY_BYTES - 2)}"`;
     expect(await readJsonBody(request(text))).toMatchObject({ ok: true });
