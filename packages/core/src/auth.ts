@@ -2,7 +2,7 @@
 // (MCP_AUTH_TOKENS_FILE), or OAuth access tokens from the team's identity provider (auth-oauth-authenticator.ts). Each
 // turns an Authorization header into a caller — an identity for limits and the audit trail, and the roles that decide
 // what it may use — or into the refusal to send.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { forbidden, malformedBearer, unauthorized } from "./auth-answers.js";
@@ -34,7 +34,7 @@ export interface Authenticator {
   prepare?(): Promise<void>;
 }
 
-const digest = (text: string) => createHash("sha256").update(text).digest();
+const digest = (text: string) => hash("sha256", text, "buffer");
 
 /**
  * One shared token: whoever has it is a writer. The comparison takes the same time whatever the token. `name` is
