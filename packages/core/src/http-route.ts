@@ -62,6 +62,10 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     if (said !== undefined) logger[level](said);
   };
 
+  // What a URL parser makes of the endpoint's path, when that is the path itself (no dot segments, no escapes to tidy).
+  const plainUrl = { pathname: path, search: "" };
+  const pathIsPlain = new URL(path, "http://localhost").pathname === path;
+
   /** The page origin whose browser may read the answers, if the request comes from one allowed to. */
   const corsOrigin = (origin: string | undefined) =>
     origin !== undefined && corsAllowed(origin, options.allowedOrigins ?? []) ? origin : undefined;
@@ -74,7 +78,8 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       gate.refusedAtDoor(req, arrived, caller, { status: refusal.status, reason: refusal.reason, bytes, body });
       if (refusal.unread) dropUnreadBody(req);
     };
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // The MCP endpoint's own path, sent as it is (nearly every request), is not parsed again.
+    const url = req.url === path && pathIsPlain ? plainUrl : new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz" && req.method === "GET") {
       const problem = factory.unhealthy?.();
       return problem
