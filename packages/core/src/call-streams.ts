@@ -3,13 +3,18 @@
 // clients (v1 and v2) leave it open, so each cancelled call held a socket on both ends, and kept its session busy
 // (never idle, so never expired or made room), until the client exited. Here a cancelled call's stream is ended, and
 // a resume of it (Last-Event-ID, as the v1 client tries when a stream ends with no answer) is refused: nothing more
-// will come on it. The cancel is a POST of its own, which may reach the server before the call's (another
-// connection, a call cancelled as soon as it was made): it is then delivered again right after the call.
+// will come on it. A 2025-03-26 batch's stream, which the SDK ends once every call in it is answered, is ended once
+// every call in it is answered or cancelled: the others' answers go out first. The cancel is a POST of its own, which
+// may reach the server before the call's (another connection, a call cancelled as soon as it was made), or come
+// before its call in the same batch: it is then delivered again right after the call.
 import type { ServerResponse } from "node:http";
 import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { cancelledRequestId, watchTransport } from "./request-watch.js";
 
-/** Calls tracked at most per session; past it the oldest go first (their streams end as usual when answered). */
+/**
+ * Calls tracked at most per session, each call of a batch counted; past it the oldest POSTs go first (their streams
+ * end as usual when answered).
+ */
 const MAX_TRACKED = 1000;
 
 /** Cancels of calls not (yet) seen kept per session; past it the oldest go first. */
@@ -18,6 +23,10 @@ const MAX_EARLY = 100;
 type Id = string | number;
 
 interface Stream {
+  /** The ids of the requests its POST carried: one, or a batch's. */
+  ids: readonly Id[];
+  /** Those neither answered nor cancelled yet: `due` until handed to the SDK, then `running`. */
+  waiting: Map<Id, "due" | "running">;
   /** The first event id it carried (a 2025-11-25 stream's empty "priming" event), which a resume names. */
   eventId: string | undefined;
   cancelled: boolean;
@@ -29,7 +38,17 @@ function requestIdOf(message: unknown): Id | undefined {
   return (typeof id === "string" || typeof id === "number") && typeof method === "string" ? id : undefined;
 }
 
-/** The POST streams of one session's calls (each a POST of one request), by JSON-RPC id. */
+/** The ids of the requests a POST's body holds: it is one message, or a 2025-03-26 batch of them. */
+function requestIdsOf(body: unknown): Id[] {
+  const ids: Id[] = [];
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const id = requestIdOf(message);
+    if (id !== undefined) ids.push(id);
+  }
+  return ids;
+}
+
+/** The POST streams of one session's calls (a POST of one request, or a batch), by JSON-RPC id. */
 export class CallStreams {
   readonly #open = new Map<Id, Stream>();
   /** Ids cancelled before their call came (or after it was answered): a session never uses an id twice. */
@@ -38,13 +57,20 @@ export class CallStreams {
   /** `ended` is told the first event id of each stream ended for a cancel (the event store refuses resumes of it). */
   constructor(private readonly ended: (eventId: string) => void) {}
 
-  /** Track the stream `res` of a POST whose body is `body`, if it holds one request, until it closes. */
+  /** Track the stream `res` of a POST whose body is `body`, if it holds a request, until it closes. */
   track(body: unknown, res: ServerResponse): void {
-    const id = requestIdOf(body);
-    if (id === undefined) return;
-    if (this.#open.size >= MAX_TRACKED) this.#open.delete(this.#open.keys().next().value as Id);
-    const stream: Stream = { eventId: undefined, cancelled: false };
-    this.#open.set(id, stream);
+    const ids = requestIdsOf(body);
+    if (ids.length === 0) return;
+    while (this.#open.size > 0 && this.#open.size + ids.length > MAX_TRACKED) {
+      this.#forget(this.#open.values().next().value as Stream);
+    }
+    const stream: Stream = {
+      ids,
+      waiting: new Map(ids.map((id) => [id, "due"])),
+      eventId: undefined,
+      cancelled: false,
+    };
+    for (const id of ids) this.#open.set(id, stream);
     const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (stream.eventId === undefined && (typeof chunk === "string" || chunk instanceof Uint8Array)) {
@@ -53,41 +79,58 @@ export class CallStreams {
       }
       return write(chunk, ...rest);
     }) as typeof res.write;
-    res.once("close", () => {
-      if (this.#open.get(id) === stream) this.#open.delete(id);
-    });
+    res.once("close", () => this.#forget(stream));
   }
 
   /**
-   * Watch what `transport` hands its server: a cancel of a call under way ends the call's stream; one that came
-   * before its call is delivered again right after it, and ends its stream the same way.
+   * Watch what `transport` hands its server and sends: a cancel of a call under way ends the call's stream once the
+   * rest of its batch is answered (at once when there is none); one that came before its call is delivered again
+   * right after it, and ends its stream the same way.
    */
   attach(transport: NodeStreamableHTTPServerTransport): void {
     watchTransport(transport, {
       around: (message, extra, deliver) => {
         deliver(message, extra);
+        const requestId = requestIdOf(message);
+        if (requestId !== undefined) this.#running(requestId);
         let ended = cancelledRequestId(message);
         if (ended !== undefined && !this.#end(ended)) {
           this.#remember(ended);
           ended = undefined;
         }
-        const requestId = requestIdOf(message);
         if (requestId !== undefined && this.#early.delete(requestId)) {
           deliver({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId } }, extra);
           if (this.#end(requestId)) ended = requestId;
         }
-        if (ended !== undefined) transport.closeSSEStream(ended);
+        if (ended !== undefined && this.#open.get(ended)?.waiting.size === 0) transport.closeSSEStream(ended);
+      },
+      // After the send, so the last answer of a batch with a call cancelled is on its stream before it ends.
+      sent: ({ id }) => {
+        if (id === undefined) return;
+        const stream = this.#open.get(id);
+        if (stream?.waiting.delete(id) && stream.cancelled && stream.waiting.size === 0) transport.closeSSEStream(id);
       },
     });
   }
 
-  /** Mark the open stream of `id` cancelled; false when there is none. */
+  /** Mark `id`'s call, just handed to the SDK, running: a cancel of it now ends it. */
+  #running(id: Id): void {
+    const waiting = this.#open.get(id)?.waiting;
+    if (waiting?.has(id)) waiting.set(id, "running");
+  }
+
+  /** Mark `id`'s call, handed to the SDK and not yet answered, cancelled, and its stream; false when there is none. */
   #end(id: Id): boolean {
     const stream = this.#open.get(id);
-    if (stream === undefined || stream.cancelled) return false;
+    if (stream?.waiting.get(id) !== "running") return false;
+    stream.waiting.delete(id);
+    if (!stream.cancelled && stream.eventId !== undefined) this.ended(stream.eventId);
     stream.cancelled = true;
-    if (stream.eventId !== undefined) this.ended(stream.eventId);
     return true;
+  }
+
+  #forget(stream: Stream): void {
+    for (const id of stream.ids) if (this.#open.get(id) === stream) this.#open.delete(id);
   }
 
   #remember(id: Id): void {

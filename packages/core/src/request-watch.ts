@@ -8,11 +8,12 @@
 //
 // One watcher on one transport, in this order. A message coming in: `request` (a request it wants), `cancelled` (a
 // cancel), then `around`, which hands it on (without `around`, it is handed on as it came). An answer going out:
-// `answered`, then it is sent. The close: `closed`, then whoever was told of it before. A watcher installed later
-// wraps those before it: it sees a message first, and an answer first (so what rewrites an answer, explainErrors, is
-// installed after what watches answers). A watcher that throws from any hook but `around` is reported to the
-// transport's `onerror` (the server's onerror, once connected) and the message, the answer or the close goes on: a
-// bug in what watches never loses a request. `around` owns the handing on, and what it throws is the handler's.
+// `answered`, then it is sent, then `sent`. The close: `closed`, then whoever was told of it before. A watcher
+// installed later wraps those before it: it sees a message first, and an answer first and sent last (so what rewrites
+// an answer, explainErrors, is installed after what watches answers). A watcher that throws from any hook but
+// `around` is reported to the transport's `onerror` (the server's onerror, once connected) and the message, the answer
+// or the close goes on: a bug in what watches never loses a request. `around` owns the handing on, and what it throws
+// is the handler's.
 import {
   isJSONRPCRequest,
   type JSONRPCErrorResponse,
@@ -43,10 +44,12 @@ export interface RequestWatcher {
    * handling of it: a span current while it runs, what follows once it has.
    */
   around?(message: JSONRPCMessage, extra: MessageExtraInfo | undefined, deliver: Deliver): void;
-  /** Whether `answered` acts on any answer now (it awaits one); always by default. Asked first, as `wants` is. */
+  /** Whether `answered` and `sent` act on any answer now (they await one); always by default. Asked first. */
   awaits?(): boolean;
   /** Told of each answer (a result or an error, to a request with an id) before it is sent. */
   answered?(message: JSONRPCResultResponse | JSONRPCErrorResponse): void;
+  /** Told of each answer once the transport has sent it (written to its stream); not of one whose send failed. */
+  sent?(message: JSONRPCResultResponse | JSONRPCErrorResponse): void;
   /** Told that the transport closed, before those told of it earlier (the SDK, which ends what is under way). */
   closed?(): void;
 }
@@ -66,7 +69,7 @@ export function watchRequests(server: McpServer, watcher: RequestWatcher): void 
 
 /** Have `watcher` see what `transport` carries from now on, in the order the header says; once wired (connected). */
 export function watchTransport(transport: Transport, watcher: RequestWatcher): void {
-  const { request, cancelled, around, answered, closed } = watcher;
+  const { request, cancelled, around, answered, sent, closed } = watcher;
   if (request || cancelled || around) {
     const deliver: Deliver = transport.onmessage ?? ignore;
     transport.onmessage = (message, extra) => {
@@ -95,17 +98,26 @@ export function watchTransport(transport: Transport, watcher: RequestWatcher): v
       else deliver(message, extra);
     };
   }
-  if (answered) {
+  if (answered || sent) {
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
-      if ((watcher.awaits?.() ?? true) && isAnswer(message)) {
+      const answer = (watcher.awaits?.() ?? true) && isAnswer(message) ? message : undefined;
+      if (answer && answered) {
         try {
-          watcher.answered?.(message);
+          watcher.answered?.(answer);
         } catch (error) {
           report(transport, error);
         }
       }
-      return send(message, options);
+      const sending = send(message, options);
+      if (!answer || !sent) return sending;
+      return sending.then(() => {
+        try {
+          watcher.sent?.(answer);
+        } catch (error) {
+          report(transport, error);
+        }
+      });
     };
   }
   if (closed) {

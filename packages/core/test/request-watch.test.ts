@@ -21,6 +21,7 @@ function logging(name: string, log: string[]): RequestWatcher {
       log.push(`${name}: delivered ${id}`);
     },
     answered: (message) => void log.push(`${name}: answered ${message.id}`),
+    sent: (message) => void log.push(`${name}: sent ${message.id}`),
     closed: () => void log.push(`${name}: closed`),
   };
 }
@@ -59,7 +60,7 @@ async function connection(install: (server: McpServer, log: string[]) => void) {
   return { log, send, started, received, close: () => peer.close() };
 }
 
-it("tells each watcher request, cancelled, around, then answered; the one installed later first", async () => {
+it("tells each watcher request, cancelled, around, answered, then sent; the one installed later first", async () => {
   const { log, send, received } = await connection((server, log) => {
     watchRequests(server, logging("first", log));
     watchRequests(server, logging("second", log));
@@ -77,6 +78,9 @@ it("tells each watcher request, cancelled, around, then answered; the one instal
     // The SDK answers after the message is handed on, and the answer passes the later watcher first.
     "second: answered 1",
     "first: answered 1",
+    // Sent once the send it wraps is done: the earlier watcher's, inside, first.
+    "first: sent 1",
+    "second: sent 1",
     "second: cancelled 9",
     "second: around notifications/cancelled",
     "first: cancelled 9",
@@ -114,6 +118,9 @@ it("reports a watcher that throws to the server's onerror, and still answers the
       answered() {
         throw new Error("answered hook broke");
       },
+      sent() {
+        throw new Error("sent hook broke");
+      },
       cancelled() {
         throw new Error("cancelled hook broke");
       },
@@ -129,6 +136,7 @@ it("reports a watcher that throws to the server's onerror, and still answers the
   expect(log).toEqual([
     "sdk: error request hook broke",
     "sdk: error answered hook broke",
+    "sdk: error sent hook broke",
     "sdk: error cancelled hook broke",
     "sdk: error closed hook broke",
     "sdk: closed",
