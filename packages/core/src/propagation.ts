@@ -45,8 +45,9 @@ function isKnown(name: string): name is (typeof PROPAGATOR_NAMES)[number] {
 export function propagatorWarning(propagation: Propagation): string | undefined {
   if (propagation.unknown.length === 0) return undefined;
   const shown = propagation.unknown.map((name) => JSON.stringify(name)).join(", ");
+  const what = propagation.unknown.length === 1 ? "which is not a propagator" : "which are not propagators";
   const used = propagation.names.length > 0 ? `travels as ${propagation.names.join(",")}` : "is not propagated (none)";
-  return `OTEL_PROPAGATORS names ${shown}, which is not a propagator this process knows (${PROPAGATOR_NAMES.join(", ")}): left out, so trace context ${used}`;
+  return `OTEL_PROPAGATORS names ${shown}, ${what} this process knows (${PROPAGATOR_NAMES.join(", ")}): left out, so trace context ${used}`;
 }
 
 /** The carrier keys (lower case, as HTTP headers arrive in Node) each format reads. B3 reads both of its encodings. */

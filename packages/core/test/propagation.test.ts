@@ -36,6 +36,12 @@ describe("propagatorWarning", () => {
     );
   });
 
+  it("says several names left out in the plural", () => {
+    expect(propagatorWarning(propagationFrom({ OTEL_PROPAGATORS: "xray,b3,ottrace" }))).toBe(
+      'OTEL_PROPAGATORS names "xray", "ottrace", which are not propagators this process knows (tracecontext, baggage, b3, b3multi, jaeger, none): left out, so trace context travels as b3',
+    );
+  });
+
   it("is silent for what it knows", () => {
     expect(propagatorWarning(propagationFrom({ OTEL_PROPAGATORS: "b3multi,none" }))).toBeUndefined();
     expect(propagatorWarning(propagationFrom({}))).toBeUndefined();
