@@ -28,7 +28,16 @@ export const MAX_ASKED_WAIT_MS = 60_000;
 
 /** The wait the API asked for (`retry-after-ms`, then `retry-after` in seconds or as an HTTP date), if usable. */
 export function askedWait(headers: Headers, now: number): number | undefined {
+  return askedWaitFrom(headers, now)?.ms;
+}
+
+/** The header a wait was asked in, as a message names it. */
+export type WaitHeader = "retry-after-ms" | "Retry-After";
+
+/** askedWait, and the header it was read from. */
+export function askedWaitFrom(headers: Headers, now: number): { ms: number; header: WaitHeader } | undefined {
   let ms: number | undefined;
+  let header: WaitHeader = "retry-after-ms";
   const afterMs = headers.get("retry-after-ms");
   if (afterMs && !Number.isNaN(Number.parseFloat(afterMs))) ms = Number.parseFloat(afterMs);
   const after = headers.get("retry-after");
@@ -36,8 +45,9 @@ export function askedWait(headers: Headers, now: number): number | undefined {
   if (after && !ms) {
     const seconds = Number.parseFloat(after);
     ms = Number.isNaN(seconds) ? Date.parse(after) - now : seconds * 1000;
+    header = "Retry-After";
   }
-  return ms !== undefined && ms > 0 && ms <= MAX_TIMER_MS ? ms : undefined;
+  return ms !== undefined && ms > 0 && ms <= MAX_TIMER_MS ? { ms, header } : undefined;
 }
 
 function what(status: number): string {

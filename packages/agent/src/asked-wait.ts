@@ -3,7 +3,7 @@
 // fetch reads it first and fails the request with an error that carries it, shaped as the SDK's (`data`: status,
 // statusText, text). The call is not sent again by the agent: a tool call is a POST whose replay may not be safe,
 // so the model is told the wait and decides.
-import { askedWait, longWaitText } from "./api-retry.js";
+import { askedWaitFrom, longWaitText, type WaitHeader } from "./api-retry.js";
 
 /** What the SDK keeps of an HTTP error answer, and the wait the server asked for. */
 export class AskedToWait extends Error {
@@ -11,6 +11,8 @@ export class AskedToWait extends Error {
   constructor(
     readonly data: { status: number; statusText: string; text: string | null },
     readonly waitMs: number,
+    /** The header the wait was asked in. */
+    readonly header: WaitHeader,
   ) {
     // The SDK's own words for an error answer to a POST.
     super(`Error POSTing to endpoint: ${data.text ?? data.statusText}`);
@@ -27,15 +29,20 @@ const WAIT_STATUSES = new Set([429, 503]);
  */
 export async function withAskedWait(response: Response, init: RequestInit | undefined, now: number) {
   if (!WAIT_STATUSES.has(response.status) || init?.method !== "POST") return response;
-  const waitMs = askedWait(response.headers, now);
-  if (waitMs === undefined || (response.status === 429 && postedMethod(init) === "server/discover")) return response;
+  const asked = askedWaitFrom(response.headers, now);
+  if (asked === undefined || (response.status === 429 && postedMethod(init) === "server/discover")) return response;
   const text = await response.text().catch(() => null);
-  throw new AskedToWait({ status: response.status, statusText: response.statusText, text }, waitMs);
+  throw new AskedToWait({ status: response.status, statusText: response.statusText, text }, asked.ms, asked.header);
 }
 
-/** The wait an error carries, if it is AskedToWait, as words: "; it asked to wait 7 s (Retry-After)". */
+/**
+ * The wait an error carries, if it is AskedToWait, as words naming the header it was asked in: "; it asked to wait
+ * 7 s (Retry-After)", "; it asked to wait 2 s (retry-after-ms: 1500)".
+ */
 export function askedWaitText(error: unknown): string {
-  return error instanceof AskedToWait ? `; it asked to wait ${longWaitText(error.waitMs)} (Retry-After)` : "";
+  if (!(error instanceof AskedToWait)) return "";
+  const header = error.header === "retry-after-ms" ? `retry-after-ms: ${error.waitMs}` : error.header;
+  return `; it asked to wait ${longWaitText(error.waitMs)} (${header})`;
 }
 
 /** The JSON-RPC method a POST's body sends, if one. */

@@ -2,7 +2,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpEndpoint, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { AskedToWait, withAskedWait } from "../src/asked-wait.js";
+import { AskedToWait, askedWaitText, withAskedWait } from "../src/asked-wait.js";
 import { ServerPool } from "../src/servers.js";
 import { addTool } from "./fixtures/add-tool.js";
 
@@ -13,14 +13,27 @@ const answer = (status: number, headers: Record<string, string>, body = "Too Man
   new Response(body, { status, headers: { "content-type": "text/plain", ...headers } });
 
 describe("withAskedWait", () => {
-  it.each<[string, Response, number]>([
-    ["a 429's Retry-After in seconds", answer(429, { "retry-after": "7" }), 7000],
-    ["a 503's Retry-After as a date", answer(503, { "retry-after": "Sun, 06 Dec 2026 10:02:00 GMT" }), 120_000],
-    ["retry-after-ms", answer(429, { "retry-after-ms": "1500" }), 1500],
-  ])("fails a POST with AskedToWait carrying %s, its status and its body", async (_case, response, waitMs) => {
+  it.each<[string, Response, number, string]>([
+    ["a 429's Retry-After in seconds", answer(429, { "retry-after": "7" }), 7000, "7 s (Retry-After)"],
+    [
+      "a 503's Retry-After as a date",
+      answer(503, { "retry-after": "Sun, 06 Dec 2026 10:02:00 GMT" }),
+      120_000,
+      "2 min (Retry-After)",
+    ],
+    ["retry-after-ms", answer(429, { "retry-after-ms": "1500" }), 1500, "2 s (retry-after-ms: 1500)"],
+    [
+      "retry-after-ms of 0, which gives way to Retry-After",
+      answer(429, { "retry-after-ms": "0", "retry-after": "3" }),
+      3000,
+      "3 s (Retry-After)",
+    ],
+  ])("fails a POST with AskedToWait carrying %s, its status and its body", async (_case, response, waitMs, said) => {
     const error = await withAskedWait(response, call, NOW).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AskedToWait);
     expect(error).toMatchObject({ waitMs, data: { status: response.status, text: "Too Many Requests" } });
+    // The text names the header the server sent, not always Retry-After.
+    expect(askedWaitText(error)).toBe(`; it asked to wait ${said}`);
   });
 
   it.each<[string, Response, RequestInit | undefined]>([
