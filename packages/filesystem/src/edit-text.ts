@@ -1,4 +1,4 @@
-// The text edit_file edits in a file's bytes, and the bytes it writes back: UTF-8 as it is, BOM-marked UTF-16 decoded
+// The text edit_file edits in a file's bytes, and the bytes it writes back: UTF-8 as it is, BOM-marked UTF-16/32 decoded
 // and encoded again with its BOM, and a file whose lines end in CR alone edited as LF lines and written back with CR.
 import { firstInvalidUtf8 } from "@mcp-toolkit/core";
 import { quote } from "./path-policy.js";
@@ -6,7 +6,7 @@ import { ToolError } from "./sandbox.js";
 import { crOnly, crToLf } from "./shown-text.js";
 import { looksBinary } from "./text.js";
 import { hexByte } from "./utf8.js";
-import { bomEncoding, decodeUtf16, encodeUtf16, encodingLabel, utf16Fault } from "./utf16.js";
+import { bomEncoding, decodeMarked, encodeMarked, encodingLabel, markedFault } from "./utf16.js";
 
 /** A file's text as edits see it, and how an edited text becomes the file's bytes again, in its form. */
 export interface EditableText {
@@ -19,19 +19,19 @@ export interface EditableText {
 
 /**
  * The text of file `path` whose bytes are `bytes`, or a refusal naming why its text cannot be edited without changing
- * bytes no edit touched: binary, not UTF-8, or UTF-16 that does not decode losslessly.
+ * bytes no edit touched: binary, not UTF-8, or UTF-16 or UTF-32 that does not decode losslessly.
  */
 export function editableText(path: string, bytes: Buffer): EditableText {
   const encoding = bomEncoding(bytes);
   let text: string;
   if (encoding) {
-    const fault = utf16Fault(bytes, encoding);
+    const fault = markedFault(bytes, encoding);
     if (fault) {
       throw new ToolError(
         `${quote(path)}: ${encodingLabel(encoding)} file with ${fault}, which would be written back as U+FFFD; edit_file changed nothing (write_file can replace the whole file)`,
       );
     }
-    text = decodeUtf16(bytes, encoding);
+    text = decodeMarked(bytes, encoding);
   } else {
     if (looksBinary(bytes)) throw new ToolError(`${quote(path)}: binary file; edit_file edits text only`);
     const fault = firstInvalidUtf8(bytes);
@@ -49,7 +49,7 @@ export function editableText(path: string, bytes: Buffer): EditableText {
   const toFile = (edited: string) => (cr ? edited.replaceAll("\n", "\r") : edited);
   return {
     text: cr ? text.replaceAll("\r", "\n") : text,
-    encode: (edited) => (encoding ? encodeUtf16(toFile(edited), encoding) : Buffer.from(toFile(edited), "utf8")),
+    encode: (edited) => (encoding ? encodeMarked(toFile(edited), encoding) : Buffer.from(toFile(edited), "utf8")),
     lines: (edit) => (cr ? crToLf(edit) : edit),
   };
 }

@@ -1,14 +1,21 @@
-// A file's bytes as the line tools see them: UTF-8 as it is, BOM-marked UTF-16 decoded to UTF-8, and the lines of a
-// file whose line ends are CR alone (classic Mac, some CSV exports) split there, as they would be at "\n".
-import { TextDecoder } from "node:util";
-import { bomEncoding, decodeUtf16, encodingLabel, type Utf16 } from "./utf16.js";
+// A file's bytes as the line tools see them: UTF-8 as it is, BOM-marked UTF-16 or UTF-32 decoded to UTF-8, and the
+// lines of a file whose line ends are CR alone (classic Mac, some CSV exports) split there, as they would be at "\n".
+import {
+  type BomEncoding,
+  bomEncoding,
+  bomLength,
+  type ChunkDecoder,
+  decodeMarked,
+  encodingLabel,
+  markedDecoder,
+} from "./utf16.js";
 
 /** Bytes of a file's start that decide how its lines end, as write_file's style note judges them. */
 export const FORM_HEAD_BYTES = 8192;
 
 /** How a file's bytes become the text the line tools show: its encoding, and whether CR alone ends its lines. */
 export interface TextForm {
-  encoding?: Utf16 | undefined;
+  encoding?: BomEncoding | undefined;
   /** Its first 8 KiB hold a CR and no LF: every CR, CRLF or LF ends a line (a CRLF once). */
   crLines: boolean;
 }
@@ -18,7 +25,7 @@ export function textForm(head: Buffer): TextForm {
   const encoding = bomEncoding(head);
   const start = head.subarray(0, FORM_HEAD_BYTES);
   if (!encoding) return { crLines: start.includes(13) && !start.includes(10) };
-  return { encoding, crLines: crOnly(decodeUtf16(start, encoding)) };
+  return { encoding, crLines: crOnly(decodeMarked(start, encoding)) };
 }
 
 /** Whether `text` ends its lines with CR alone: it holds a CR and no LF. */
@@ -33,7 +40,7 @@ export function crToLf(text: string): string {
 
 /** A file's whole text as the line tools show it, `bytes` being all of it (ShownText turns a large one chunk by chunk). */
 export function wholeText(bytes: Buffer, form: TextForm): string {
-  const text = form.encoding ? decodeUtf16(bytes, form.encoding) : bytes.toString("utf8");
+  const text = form.encoding ? decodeMarked(bytes, form.encoding) : bytes.toString("utf8");
   return form.crLines ? crToLf(text) : text;
 }
 
@@ -53,18 +60,18 @@ export function formNote({ encoding, crLines }: TextForm): string {
  * LF or CRLF line ends passes through untouched. Memory is one chunk: a read of a huge file stays bounded.
  */
 export class ShownText {
-  private readonly decoder: TextDecoder | undefined;
+  private readonly decoder: ChunkDecoder | undefined;
   private afterCr = false;
   /** Bytes of the BOM still to leave out. */
   private bom: number;
 
-  /** `atStart`: the first chunk pushed begins at the file's byte 0 (a UTF-16 file's BOM), else on a code unit. */
+  /** `atStart`: the first chunk pushed begins at the file's byte 0 (its BOM), else on a code unit. */
   constructor(
     private readonly form: TextForm,
     atStart = true,
   ) {
-    this.decoder = form.encoding && new TextDecoder(form.encoding, { ignoreBOM: true });
-    this.bom = atStart && form.encoding ? 2 : 0;
+    this.decoder = form.encoding && markedDecoder(form.encoding);
+    this.bom = atStart && form.encoding ? bomLength(form.encoding) : 0;
   }
 
   /** The text of the next chunk of the file. */
@@ -78,7 +85,7 @@ export class ShownText {
     return this.form.crLines ? this.lines(bytes) : bytes;
   }
 
-  /** What is left at the end of the file: an odd last byte of UTF-16, as U+FFFD. */
+  /** What is left at the end of the file: a code unit cut short (an odd last byte of UTF-16), as U+FFFD. */
   end(): Buffer {
     return this.decoder ? this.lines(Buffer.from(this.decoder.decode(), "utf8")) : Buffer.alloc(0);
   }

@@ -4,6 +4,7 @@ import { CHUNK, LINE_COUNT_BUDGET, readAt, readRange } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
 import { ShownText, type TextForm } from "./shown-text.js";
 import { formatBytes } from "./text.js";
+import { bomLength } from "./utf16.js";
 
 /** Where the last `count` lines begin in bytes read back from a file's end, as far as `budget` bytes could show. */
 export class TailStart {
@@ -48,10 +49,11 @@ export class TailStart {
 
 /**
  * Where a chunk read back to `at` begins: at `at`, or for UTF-16 at the code unit (even offsets, after the BOM) it
- * falls in, and before the high surrogate whose pair it would split.
+ * falls in, and before the high surrogate whose pair it would split; for UTF-32 at the unit it falls in.
  */
 function chunkStart(fd: number, at: number, { encoding }: TextForm): number {
   if (!encoding || at === 0) return at;
+  if (bomLength(encoding) === 4) return at - (at % 4);
   const even = at & ~1;
   const unit = readRange(fd, 2, even);
   const first = encoding === "utf-16le" ? (unit[1] ?? 0) : (unit[0] ?? 0);

@@ -1,23 +1,62 @@
 // UTF-16 text marked by a byte order mark (PowerShell's `>`, .reg exports, Excel's "Unicode text"): read decoded, and
 // written back in its own encoding, BOM included. Without a BOM nothing is guessed: its NUL bytes make it binary.
+// BOM-marked UTF-32 (utf32.ts) is read and written the same way; the *Marked functions take either.
 import { hexByte } from "./utf8.js";
+import { decodeUtf32, encodeUtf32, type Utf32, Utf32Decoder, utf32Fault } from "./utf32.js";
 
-/** The two encodings a byte order mark names. */
+/** The two encodings a UTF-16 byte order mark names. */
 export type Utf16 = "utf-16le" | "utf-16be";
+/** The encodings a byte order mark names, besides UTF-8's (which is UTF-8 text). */
+export type BomEncoding = Utf16 | Utf32;
 
 /**
- * The encoding a file's byte order mark names: FF FE is UTF-16LE, FE FF UTF-16BE. FF FE 00 00 is UTF-32LE's mark,
- * which is not UTF-16 (and so stays binary).
+ * The encoding a file's byte order mark names: FF FE 00 00 is UTF-32LE (checked first: FF FE alone is UTF-16LE's),
+ * 00 00 FE FF UTF-32BE, FF FE UTF-16LE, FE FF UTF-16BE.
  */
-export function bomEncoding(head: Uint8Array): Utf16 | undefined {
-  if (head[0] === 0xff && head[1] === 0xfe) return head[2] === 0 && head[3] === 0 ? undefined : "utf-16le";
+export function bomEncoding(head: Uint8Array): BomEncoding | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return head[2] === 0 && head[3] === 0 ? "utf-32le" : "utf-16le";
   if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  if (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff) return "utf-32be";
   return undefined;
 }
 
 /** The encoding as messages name it: UTF-16LE. */
-export function encodingLabel(encoding: Utf16): "UTF-16LE" | "UTF-16BE" {
-  return encoding === "utf-16le" ? "UTF-16LE" : "UTF-16BE";
+export function encodingLabel(encoding: BomEncoding): "UTF-16LE" | "UTF-16BE" | "UTF-32LE" | "UTF-32BE" {
+  return encoding.toUpperCase() as ReturnType<typeof encodingLabel>;
+}
+
+/** Bytes of `encoding`'s byte order mark, and of its code unit. */
+export function bomLength(encoding: BomEncoding): 2 | 4 {
+  return isUtf16(encoding) ? 2 : 4;
+}
+
+function isUtf16(encoding: BomEncoding): encoding is Utf16 {
+  return encoding === "utf-16le" || encoding === "utf-16be";
+}
+
+/** What TextDecoder and Utf32Decoder both do: decode bytes, chunk by chunk with `stream: true`. */
+export interface ChunkDecoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+/** A decoder of a BOM-marked file's bytes past its BOM, chunk by chunk (`stream: true`) or whole. */
+export function markedDecoder(encoding: BomEncoding): ChunkDecoder {
+  return isUtf16(encoding) ? new TextDecoder(encoding, { ignoreBOM: true }) : new Utf32Decoder(encoding);
+}
+
+/** A BOM-marked file's whole text, its BOM left out; bytes that are not text read as U+FFFD. */
+export function decodeMarked(bytes: Uint8Array, encoding: BomEncoding): string {
+  return isUtf16(encoding) ? decodeUtf16(bytes, encoding) : decodeUtf32(bytes, encoding);
+}
+
+/** `text` as a file in `encoding`, its BOM first (decodeMarked's inverse). */
+export function encodeMarked(text: string, encoding: BomEncoding): Buffer {
+  return isUtf16(encoding) ? encodeUtf16(text, encoding) : encodeUtf32(text, encoding);
+}
+
+/** The first place in a BOM-marked file that would decode as U+FFFD, so not be written back as it was; or undefined. */
+export function markedFault(bytes: Uint8Array, encoding: BomEncoding): string | undefined {
+  return isUtf16(encoding) ? utf16Fault(bytes, encoding) : utf32Fault(bytes, encoding);
 }
 
 /** A whole file's text, its BOM left out; an odd last byte or a lone surrogate reads as U+FFFD. */

@@ -273,3 +273,27 @@ describe("readForModel of a huge UTF-16 file", () => {
     expect(bytes).toBeLessThanOrEqual(8192 + CHUNK + 3); // the head sniffed, one chunk, its first code unit
   });
 });
+
+describe("readForModel of a huge UTF-32 file", () => {
+  const utf32 = (text: string) => {
+    const points = [...text].map((char) => char.codePointAt(0) ?? 0);
+    const bytes = Buffer.alloc(4 * points.length);
+    for (const [i, point] of points.entries()) bytes.writeUInt32LE(point, 4 * i);
+    return bytes;
+  };
+  // Two bytes over whole units: every chunk read back from the end starts two bytes into one.
+  const tail = Buffer.concat([utf32(END), Buffer.from([0x41, 0])]);
+  sparse(path.join(ws.dir, "big-utf32.log"), 4 * LINE_COUNT_BUDGET + 2, utf32(`\uFEFF${HEAD}`), tail);
+  const NOTE = "[UTF-32LE text (it has a byte order mark), shown decoded: edit_file and write_file keep its encoding]";
+
+  it("pages its head and reads its tail back from the end on whole units", async () => {
+    expect((await readCounting("big-utf32.log", { head: 1 })).text).toBe(
+      `line 1\n[showing lines 1–1 of at least 1001 (counted in the first 64 MiB of 256 MiB); call again with offset=2]\n${NOTE}`,
+    );
+    const { text, bytes } = await readCounting("big-utf32.log", { tail: 2 });
+    expect(text).toBe(
+      `line 2400\n\uFFFD\n[the last 2 lines of a 256 MiB file, not numbered: lines are counted only in a file's first 64 MiB; earlier lines: tail=4]\n${NOTE}`,
+    );
+    expect(bytes).toBeLessThanOrEqual(8192 + CHUNK + 3); // the head sniffed, one chunk from its unit's start
+  });
+});

@@ -7,7 +7,7 @@ import { shownName } from "../shown-name.js";
 import { otherKind, statOnly } from "../stat-only.js";
 import { formatBytes, looksBinary } from "../text.js";
 import { headFault, hexByte } from "../utf8.js";
-import { bomEncoding, encodingLabel, looksUnmarkedUtf16, type Utf16 } from "../utf16.js";
+import { type BomEncoding, bomEncoding, encodingLabel, looksUnmarkedUtf16 } from "../utf16.js";
 
 const INPUT = { path: z.string().describe("Path") };
 const OUTPUT = {
@@ -18,7 +18,10 @@ const OUTPUT = {
   content: z.enum(["text", "image", "binary", "none"]),
   mimeType: z.string().optional(),
   utf8: z.boolean().optional().describe("Text only: its first 8 KiB are UTF-8; if not, read_file shows U+FFFD"),
-  encoding: z.enum(["UTF-16LE", "UTF-16BE"]).optional().describe("Text with a byte order mark, read decoded"),
+  encoding: z
+    .enum(["UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"])
+    .optional()
+    .describe("Text with a byte order mark, read decoded"),
   readable: z.boolean().optional().describe("false: the server's user may not read it (see permissions)"),
   modified: z.string(),
   created: z.string(),
@@ -67,7 +70,7 @@ function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; 
   let content: "text" | "image" | "binary" | "none" = "none";
   let mimeType: string | undefined;
   let fault: Utf8Fault | undefined;
-  let encoding: Utf16 | undefined;
+  let encoding: BomEncoding | undefined;
   let unmarked = false;
   if (type === "file" && fd !== undefined) {
     const head = Buffer.alloc(Math.min(stat.size, HEAD_BYTES));
@@ -127,7 +130,7 @@ function unreadable(stat: Stats): string {
   return `the server's user${user} may not ${may} it; it is owned by uid ${stat.uid}, gid ${stat.gid}: ask the user to grant ${may === "list" ? "read and search (x)" : "read"} permission`;
 }
 
-function utf16Note(encoding: Utf16 | undefined, unmarked: boolean): string {
+function utf16Note(encoding: BomEncoding | undefined, unmarked: boolean): string {
   if (encoding)
     return `, ${encodingLabel(encoding)} with a byte order mark: read_file shows it decoded, and edits keep its encoding`;
   return unmarked ? ", laid out as UTF-16 without a byte order mark, which is not decoded: read_file refuses it" : "";

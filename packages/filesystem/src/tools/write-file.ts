@@ -10,7 +10,7 @@ import { type Sandbox, ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes, sizeOverLimit } from "../text.js";
 import { STYLE_HEAD_BYTES, styleDropped } from "../text-style.js";
-import { bomEncoding, encodeUtf16, encodingLabel } from "../utf16.js";
+import { bomEncoding, encodeMarked, encodingLabel } from "../utf16.js";
 import { otherLinksNote, writeAtomic } from "../write.js";
 
 const INPUT = {
@@ -30,10 +30,10 @@ export function writeFileTool(ctx: Context) {
     handler: async ({ path, content, expectedVersion }, call) => {
       checkVersionArgument(path, expectedVersion);
       const oldHead = existingFile(ctx.sandbox, path, STYLE_HEAD_BYTES)?.head;
-      // A UTF-16 file stays UTF-16, BOM and byte order as they were: written as UTF-8, its tools would no longer read it.
+      // A UTF-16 (or UTF-32) file stays so, BOM and byte order as they were: written as UTF-8, its tools would no longer read it.
       const encoding = oldHead && bomEncoding(oldHead);
       // Its BOM is written once, whether the content starts with one (U+FEFF) or not.
-      const data = encoding ? encodeUtf16(content.replace(/^\uFEFF/, ""), encoding) : Buffer.from(content, "utf8");
+      const data = encoding ? encodeMarked(content.replace(/^\uFEFF/, ""), encoding) : Buffer.from(content, "utf8");
       const bytes = data.length;
       if (bytes > ctx.limits.maxFileBytes) {
         const over = sizeOverLimit(bytes, ctx.limits.maxFileBytes);
