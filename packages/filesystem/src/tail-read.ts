@@ -54,7 +54,8 @@ export class TailStart {
 function chunkStart(fd: number, at: number, { encoding }: TextForm): number {
   if (!encoding || at === 0) return at;
   if (bomLength(encoding) === 4) return at - (at % 4);
-  const even = at & ~1;
+  // Not `at & ~1`: bitwise operators work on 32 bits, and past 2 GiB that offset came out negative.
+  const even = at - (at % 2);
   const unit = readRange(fd, 2, even);
   const first = encoding === "utf-16le" ? (unit[1] ?? 0) : (unit[0] ?? 0);
   return (first & 0xfc) === 0xdc && even >= 4 ? even - 2 : even;

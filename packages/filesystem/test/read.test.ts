@@ -272,6 +272,13 @@ describe("readForModel of a huge UTF-16 file", () => {
     );
     expect(bytes).toBeLessThanOrEqual(8192 + CHUNK + 3); // the head sniffed, one chunk, its first code unit
   });
+
+  it("reads the tail of one over 2 GiB", async () => {
+    sparse(path.join(ws.dir, "3g-utf16.log"), 3 * 1024 ** 3 + 1, utf16(`\uFEFF${HEAD}`), tail);
+    expect((await readCounting("3g-utf16.log", { tail: 1 })).text).toBe(
+      `\uFFFD\n[the last line of a 3.0 GiB file, not numbered: lines are counted only in a file's first 64 MiB; earlier lines: tail=2]\n${NOTE}`,
+    );
+  });
 });
 
 describe("readForModel of a huge UTF-32 file", () => {
