@@ -15,6 +15,8 @@ export interface EditableText {
   encode: (text: string) => Buffer;
   /** An edit's oldText or newText as `text` spells line ends: in a CR-ended file, each CR or CRLF as LF. */
   lines: (edit: string) => string;
+  /** The file's lines end in CR alone, which `text` spells LF (and so does a diff of it). */
+  crLines: boolean;
 }
 
 /**
@@ -51,5 +53,6 @@ export function editableText(path: string, bytes: Buffer): EditableText {
     text: cr ? text.replaceAll("\r", "\n") : text,
     encode: (edited) => (encoding ? encodeMarked(toFile(edited), encoding) : Buffer.from(toFile(edited), "utf8")),
     lines: (edit) => (cr ? crToLf(edit) : edit),
+    crLines: cr,
   };
 }

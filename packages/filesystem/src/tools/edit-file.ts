@@ -129,10 +129,16 @@ async function editOnce(
       ? await writeAtomic(sandbox, path, file.real, bytes, false, { version, maxBytes: limits.maxFileBytes })
       : undefined;
   const links = written && otherLinksNote(written.otherLinks);
-  const head = dryRun ? "dry run, file unchanged:" : !written ? "no change:" : links ? `edited (${links}):` : "edited:";
+  const said = dryRun ? "dry run, file unchanged:" : !written ? "no change:" : links ? `edited (${links}):` : "edited:";
+  // The diff is of the text as edited, LF lines; without this it reads as if the file's CR line ends had become LF.
+  const head = form.crLines && applied.text !== before ? `${said}\n${CR_NOTE}` : said;
   const budget = limits.maxResponseBytes - head.length - 1;
   return ok(`${head}\n${truncateToBytes(fitted(diff, budget), budget, "read_file shows the result").text}`);
 }
+
+/** What an edit of a file whose lines end in CR alone says above its diff. */
+const CR_NOTE =
+  "[lines end in CR alone (classic Mac), shown in this diff as LF line ends: edit_file writes them back as CR]";
 
 /** The diff as it is when it fits `budget` bytes (then it applies as a patch); else with its long lines cut. */
 function fitted(diff: string, budget: number): string {

@@ -301,10 +301,22 @@ describe("edit_file of UTF-16 and CR-ended text", () => {
   it("edits a file whose lines end in CR alone by lines, writing CR back", async () => {
     writeFileSync(file("mac.csv"), "a,b\rone,1\rtwo,2\rthree,3\r");
     const result = await edit("mac.csv", "one,1\ntwo,2\n", "one,1\ntwo,22\nfour,4\r\n");
+    expect(textOf(result)).toMatch(
+      /^edited:\n\[lines end in CR alone \(classic Mac\), shown in this diff as LF line ends: edit_file writes them back as CR\]\nIndex: mac\.csv\n/,
+    );
     expect(textOf(result)).toContain(" one,1\n-two,2\n+two,22\n+four,4\n three,3");
     expect(readFileSync(file("mac.csv"), "latin1")).toBe("a,b\rone,1\rtwo,22\rfour,4\rthree,3\r");
     const ambiguous = await edit("mac.csv", ",", ";");
     expect(textOf(ambiguous)).toContain("lines 1, 2, 3, 4 and 5");
+  });
+
+  it("says so above the diff of a file whose lines end in CR alone only when it edits one", async () => {
+    writeFileSync(file("lf.txt"), "a\nb\n");
+    expect(textOf(await edit("lf.txt", "b", "B"))).not.toContain("CR alone");
+    writeFileSync(file("mac2.txt"), "a\rb\r");
+    const dry = await s.call("edit_file", { path: "mac2.txt", edits: [{ oldText: "b", newText: "B" }], dryRun: true });
+    expect(textOf(dry)).toMatch(/^dry run, file unchanged:\n\[lines end in CR alone .*\]\nIndex: mac2\.txt\n/);
+    expect(textOf(await edit("mac2.txt", "b", "b"))).toMatch(/^no change:\nIndex: mac2\.txt\n/);
   });
 
   it("edits a UTF-16 file whose lines end in CR alone", async () => {
