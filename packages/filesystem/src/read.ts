@@ -13,7 +13,7 @@ import { formNote, ShownText, textForm, wholeText } from "./shown-text.js";
 import { readLastLines } from "./tail-read.js";
 import { formatBytes, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 import { headFault, hexByte } from "./utf8.js";
-import { looksUnmarkedUtf16 } from "./utf16.js";
+import { unmarkedLayout } from "./utf16.js";
 
 /**
  * What a read produced: text (with a paging note when partial) or an image. An empty file's text says so for the
@@ -120,7 +120,8 @@ async function readOpened(
   const form = textForm(head);
   if (!form.encoding && looksBinary(head)) {
     if (binaries === "refuse") {
-      const utf16 = looksUnmarkedUtf16(head) ? UNMARKED_UTF16 : "";
+      const laid = unmarkedLayout(head);
+      const utf16 = laid ? unmarkedNote(laid) : "";
       throw new ToolError(
         `${shown}: binary file (${formatBytes(size)}), not shown as text${utf16}; get_file_info shows its details`,
       );
@@ -218,9 +219,10 @@ function versionedText(out: ReadOutcome & { kind: "text" }, version: string): Re
   return { ...out, text: `${out.text}\n${versionNote(version)}`, version };
 }
 
-/** What a refused binary says when its NUL bytes fall as UTF-16 text's do, though it has no byte order mark. */
-const UNMARKED_UTF16 =
-  ": it looks like UTF-16 without a byte order mark, which is not guessed at (saved as UTF-8, or as UTF-16 with its BOM, it reads as text)";
+/** What a refused binary says when its NUL bytes fall as UTF-16 or UTF-32 text's do, though it has no byte order mark. */
+function unmarkedNote(laid: "UTF-16" | "UTF-32"): string {
+  return `: it looks like ${laid} without a byte order mark, which is not guessed at (saved as UTF-8, or as ${laid} with its BOM, it reads as text)`;
+}
 
 /**
  * Feed a large file's first `size` bytes (its size when opened) to the scanner in chunks, off the main thread,

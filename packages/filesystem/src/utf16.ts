@@ -2,7 +2,7 @@
 // written back in its own encoding, BOM included. Without a BOM nothing is guessed: its NUL bytes make it binary.
 // BOM-marked UTF-32 (utf32.ts) is read and written the same way; the *Marked functions take either.
 import { hexByte } from "./utf8.js";
-import { decodeUtf32, encodeUtf32, type Utf32, Utf32Decoder, utf32Fault } from "./utf32.js";
+import { decodeUtf32, encodeUtf32, looksUnmarkedUtf32, type Utf32, Utf32Decoder, utf32Fault } from "./utf32.js";
 
 /** The two encodings a UTF-16 byte order mark names. */
 export type Utf16 = "utf-16le" | "utf-16be";
@@ -105,4 +105,9 @@ export function looksUnmarkedUtf16(head: Uint8Array): boolean {
   const pairs = end / 2;
   const [most, least] = evenNul > oddNul ? [evenNul, oddNul] : [oddNul, evenNul];
   return most >= 0.8 * pairs && least <= 0.05 * pairs;
+}
+
+/** The encoding a binary-looking head is laid out in though it has no byte order mark, if UTF-16's or UTF-32's. */
+export function unmarkedLayout(head: Uint8Array): "UTF-16" | "UTF-32" | undefined {
+  return looksUnmarkedUtf16(head) ? "UTF-16" : looksUnmarkedUtf32(head) ? "UTF-32" : undefined;
 }

@@ -77,3 +77,20 @@ export function utf32Fault(bytes: Uint8Array, encoding: Utf32): string | undefin
   if (end < bytes.length) return `${bytes.length - end} bytes left over at the end (from byte offset ${end})`;
   return undefined;
 }
+
+/**
+ * Whether a binary-looking head is laid out as UTF-32 text without a byte order mark (each character's two high bytes
+ * NUL, its low one not): only to say so in the refusal, never to decode it, which would be a guess.
+ */
+export function looksUnmarkedUtf32(head: Uint8Array): boolean {
+  const units = Math.floor(Math.min(head.length, 8000) / 4);
+  if (units < 2) return false;
+  const fits = (low: number, high: [number, number]) => {
+    let ok = 0;
+    for (let i = 0; i < units * 4; i += 4) {
+      if (head[i + high[0]] === 0 && head[i + high[1]] === 0 && head[i + low] !== 0) ok++;
+    }
+    return ok >= 0.9 * units;
+  };
+  return fits(0, [2, 3]) || fits(3, [0, 1]);
+}

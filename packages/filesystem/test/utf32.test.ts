@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unmarkedLayout } from "../src/utf16.js";
 import { decodeUtf32, encodeUtf32, Utf32Decoder, utf32Fault } from "../src/utf32.js";
 import { connect, tempDir, textOf } from "./helpers.js";
 
@@ -62,6 +63,20 @@ describe("utf32Fault", () => {
   });
 });
 
+describe("unmarkedLayout", () => {
+  const unmarked = (text: string, encoding: "utf-32le" | "utf-32be") => utf32(text, encoding).subarray(4);
+  it.each([
+    ["unmarked UTF-32LE text", unmarked("no byte order mark é日\r\n", "utf-32le"), "UTF-32"],
+    ["unmarked UTF-32BE text", unmarked("no byte order mark é日\r\n", "utf-32be"), "UTF-32"],
+    ["unmarked UTF-16LE text", Buffer.from("no byte order mark\r\n", "utf16le"), "UTF-16"],
+    ["a binary with scattered NULs", Buffer.from([1, 2, 0, 3, 4, 0, 0, 0, 9, 9, 9, 9]), undefined],
+    ["all NULs", Buffer.alloc(64), undefined],
+    ["one unit", unmarked("a", "utf-32le"), undefined],
+  ])("%s", (_, bytes, expected) => {
+    expect(unmarkedLayout(bytes)).toBe(expected);
+  });
+});
+
 describe("the tools on BOM-marked UTF-32 text", () => {
   const ws = tempDir();
   let s: Awaited<ReturnType<typeof connect>>;
@@ -72,6 +87,7 @@ describe("the tools on BOM-marked UTF-32 text", () => {
     writeFileSync(file("le.txt"), utf32("first\nsecond é\nthird 😀\n"));
     // Over the 256 KiB read at once: streamed in chunks that split its units.
     writeFileSync(file("big.txt"), utf32(`${rows}\n`.repeat(60)));
+    writeFileSync(file("unmarked.txt"), utf32("no byte order mark\n", "utf-32be").subarray(4));
     s = await connect({ root: ws.dir, maxResponseBytes: 4096, maxFileBytes: 200 });
   });
   afterAll(async () => {
@@ -90,6 +106,15 @@ describe("the tools on BOM-marked UTF-32 text", () => {
     );
     expect(await read({ path: "big.txt", tail: 1 })).toBe(
       `row 400 é日😀\n[showing lines 24000–24000 of 24000; earlier lines: offset=23999]\n${NOTE}`,
+    );
+  });
+
+  it("refuses it without a BOM as binary, saying what it looks like", async () => {
+    expect(await read({ path: "unmarked.txt" })).toBe(
+      'read_file failed: "unmarked.txt": binary file (76 B), not shown as text: it looks like UTF-32 without a byte order mark, which is not guessed at (saved as UTF-8, or as UTF-32 with its BOM, it reads as text); get_file_info shows its details',
+    );
+    expect(textOf(await s.call("get_file_info", { path: "unmarked.txt" }))).toContain(
+      "type: file (binary, laid out as UTF-32 without a byte order mark, which is not decoded: read_file refuses it)",
     );
   });
 

@@ -7,7 +7,7 @@ import { shownName } from "../shown-name.js";
 import { otherKind, statOnly } from "../stat-only.js";
 import { formatBytes, looksBinary } from "../text.js";
 import { headFault, hexByte } from "../utf8.js";
-import { type BomEncoding, bomEncoding, encodingLabel, looksUnmarkedUtf16 } from "../utf16.js";
+import { type BomEncoding, bomEncoding, encodingLabel, unmarkedLayout } from "../utf16.js";
 
 const INPUT = { path: z.string().describe("Path") };
 const OUTPUT = {
@@ -71,7 +71,7 @@ function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; 
   let mimeType: string | undefined;
   let fault: Utf8Fault | undefined;
   let encoding: BomEncoding | undefined;
-  let unmarked = false;
+  let unmarked: "UTF-16" | "UTF-32" | undefined;
   if (type === "file" && fd !== undefined) {
     const head = Buffer.alloc(Math.min(stat.size, HEAD_BYTES));
     const bytes = head.subarray(0, readSync(fd, head, 0, head.length, 0));
@@ -79,7 +79,7 @@ function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; 
     encoding = mimeType ? undefined : bomEncoding(bytes);
     content = mimeType ? "image" : !encoding && looksBinary(bytes) ? "binary" : "text";
     if (content === "text" && !encoding) fault = headFault(bytes, stat.size);
-    unmarked = content === "binary" && looksUnmarkedUtf16(bytes);
+    unmarked = content === "binary" ? unmarkedLayout(bytes) : undefined;
   }
   let symlink = false;
   try {
@@ -130,10 +130,12 @@ function unreadable(stat: Stats): string {
   return `the server's user${user} may not ${may} it; it is owned by uid ${stat.uid}, gid ${stat.gid}: ask the user to grant ${may === "list" ? "read and search (x)" : "read"} permission`;
 }
 
-function utf16Note(encoding: BomEncoding | undefined, unmarked: boolean): string {
+function utf16Note(encoding: BomEncoding | undefined, unmarked: "UTF-16" | "UTF-32" | undefined): string {
   if (encoding)
     return `, ${encodingLabel(encoding)} with a byte order mark: read_file shows it decoded, and edits keep its encoding`;
-  return unmarked ? ", laid out as UTF-16 without a byte order mark, which is not decoded: read_file refuses it" : "";
+  return unmarked
+    ? `, laid out as ${unmarked} without a byte order mark, which is not decoded: read_file refuses it`
+    : "";
 }
 
 function notUtf8(fault: Utf8Fault | undefined): string {
