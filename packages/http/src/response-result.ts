@@ -8,7 +8,7 @@ import type { FetchResponse } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { pageFences } from "./page-fences.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
-import { boundHeaders, shownHeaders } from "./shown-headers.js";
+import { boundHeaders, boundUrlLine, MAX_SHOWN_HEADER_CHARS, shownHeaders } from "./shown-headers.js";
 
 /** What presenting a response needs of its server. */
 export interface PresentSettings {
@@ -67,17 +67,20 @@ export function presentResponse(
   const next = last < total && repeatable ? last : undefined;
   const chosen = shownHeaders(response.headers, method, allHeaders, settings.settingNames("credentials"));
   // Redacted before they are bounded: a value cut first could leave a secret's start unredacted.
-  const bounded = boundHeaders(
-    Object.fromEntries(Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)])),
+  const redacted = Object.fromEntries(
+    Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)]),
   );
+  // The final URL a redirect chose shares the headers' bound: it is the upstream's text as much as they are.
+  const headerChars = Object.entries(redacted).reduce((sum, [name, value]) => sum + name.length + value.length + 3, 0);
+  const url =
+    response.redirects > 0 ? boundUrlLine(settings.redact(response.url), response.redirects, headerChars) : undefined;
+  const bounded = boundHeaders(redacted, MAX_SHOWN_HEADER_CHARS, url?.chars);
   const { shown } = bounded;
   const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
-  if (response.redirects > 0) {
-    const hops = plural(response.redirects, "redirect");
-    lines.push(`url: ${response.url} (after ${hops})`);
-  }
+  if (url) lines.push(url.line);
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);
   for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
+  if (url?.note) lines.push(url.note);
   if (bounded.note) lines.push(bounded.note);
   if (chosen.withheld) lines.push(chosen.withheld);
   // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole. A
@@ -107,7 +110,7 @@ export function presentResponse(
   // The status line and URL come from the upstream too, so the whole text is redacted once more.
   return ok(settings.redact(out), {
     status: response.status,
-    url: settings.redact(response.url),
+    url: url?.url ?? settings.redact(response.url),
     headers: shown,
     body: page,
     ...(next !== undefined ? { next_start_index: next } : {}),

@@ -90,16 +90,17 @@ const NAME_CHARS = 40;
 export function boundHeaders(
   shown: Readonly<Record<string, string>>,
   max = MAX_SHOWN_HEADER_CHARS,
+  taken = 0,
 ): { shown: Record<string, string>; note?: string } {
   const entries = Object.entries(shown);
   const size = (name: string, value: string) => name.length + value.length + 3;
   const total = entries.reduce((sum, [name, value]) => sum + size(name, value), 0);
-  if (total <= max) return { shown: { ...shown } };
+  if (total <= max - taken) return { shown: { ...shown } };
   const rank = (name: string) => (SHOWN_HEADERS.has(name) || name === "date" ? 0 : isFamily(name) ? 1 : 2);
   const kept = new Map<string, string>();
   const cut: string[] = [];
   const left: string[] = [];
-  let room = max;
+  let room = max - taken;
   for (const [name, value] of [...entries].sort(([a], [b]) => rank(a) - rank(b))) {
     const fits = room - size(name, "…");
     if (size(name, value) <= room) kept.set(name, value);
@@ -127,7 +128,38 @@ export function boundHeaders(
   ];
   return {
     shown: bounded,
-    note: `[response headers: ${total} characters of them, more than the ${max} a result shows, so ${parts.join("; ")}]`,
+    note: `[response headers: ${total} characters of them, more than the ${taken > 0 ? `${max - taken} left beside the url line of the ${max}` : max} a result shows, so ${parts.join("; ")}]`,
+  };
+}
+
+/** A final URL cut to make room for the headers keeps at least this many characters. */
+export const MIN_SHOWN_URL_CHARS = 2000;
+
+/**
+ * The `url:` line naming where `redirects` redirects ended (`url` already redacted), counted in the same `max`
+ * characters as the header lines (`headerChars` of them, line breaks included), as it comes from the upstream too: a
+ * Location may be a 15,000-character URL. The URL is whole when both fit, else cut to the room the headers leave but
+ * to no fewer than MIN_SHOWN_URL_CHARS; `note` then says how long it was. `chars` is the line's share of `max`.
+ */
+export function boundUrlLine(
+  url: string,
+  redirects: number,
+  headerChars: number,
+  max = MAX_SHOWN_HEADER_CHARS,
+): { url: string; line: string; chars: number; note?: string } {
+  const line = (shown: string) => `url: ${shown} (after ${plural(redirects, "redirect")})`;
+  const frame = line("").length + 1;
+  if (frame + url.length + headerChars <= max) return { url, line: line(url), chars: frame + url.length };
+  // Room for the `…` too.
+  const keep = Math.max(MIN_SHOWN_URL_CHARS, max - frame - headerChars - 1);
+  // Not half of a surrogate pair: redaction aside, a URL is ASCII, but the cut must not break what is not.
+  const end = /[\uD800-\uDBFF]/.test(url.charAt(keep - 1)) ? keep - 1 : keep;
+  const shown = `${url.slice(0, end)}…`;
+  return {
+    url: shown,
+    line: line(shown),
+    chars: frame + shown.length,
+    note: `[url: the final URL is ${url.length} characters, cut here and in structuredContent's url to its first ${end}: the url line and the response headers take at most ${max} characters of a result]`,
   };
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { boundHeaders, MAX_SHOWN_HEADER_CHARS, shownHeaders } from "../src/shown-headers.js";
+import {
+  boundHeaders,
+  boundUrlLine,
+  MAX_SHOWN_HEADER_CHARS,
+  MIN_SHOWN_URL_CHARS,
+  shownHeaders,
+} from "../src/shown-headers.js";
 
 const upstream = {
   "content-type": "text/csv",
@@ -162,5 +168,48 @@ describe("boundHeaders", () => {
     );
     expect(shown).toEqual({ link: "l".repeat(3950), etag: '"e"' });
     expect(note).toContain("left out: x-request-id (1 header, 115 characters)");
+  });
+});
+
+describe("boundUrlLine", () => {
+  const frame = "url:  (after 2 redirects)\n".length;
+
+  it("shows a final URL whole when it and the headers fit in the bound, with no note", () => {
+    const url = `https://x.test/a?q=${"q".repeat(3000)}`;
+    expect(boundUrlLine(url, 2, 500)).toEqual({
+      url,
+      line: `url: ${url} (after 2 redirects)`,
+      chars: frame + url.length,
+    });
+  });
+
+  it("cuts a long one to the room the headers leave, the line and headers together within the bound", () => {
+    // A redirect to a URL with a 15,000-character query made a 15,053-character line beside the 4,000 of headers.
+    const url = `https://x.test/a?q=${"q".repeat(15000)}`;
+    const { url: shown, line, chars, note } = boundUrlLine(url, 2, 300);
+    const kept = MAX_SHOWN_HEADER_CHARS - frame - 300 - 1;
+    expect(shown).toBe(`${url.slice(0, kept)}…`);
+    expect(line).toBe(`url: ${shown} (after 2 redirects)`);
+    expect(chars + 300).toBe(MAX_SHOWN_HEADER_CHARS);
+    expect(note).toBe(
+      `[url: the final URL is ${url.length} characters, cut here and in structuredContent's url to its first ${kept}: the url line and the response headers take at most ${MAX_SHOWN_HEADER_CHARS} characters of a result]`,
+    );
+  });
+
+  it("keeps at least MIN_SHOWN_URL_CHARS of it when the headers would take all the room, never half a surrogate pair", () => {
+    const url = `https://x.test/${"a".repeat(MIN_SHOWN_URL_CHARS - 16)}😀${"b".repeat(5000)}`;
+    const { url: shown, note } = boundUrlLine(url, 1, MAX_SHOWN_HEADER_CHARS);
+    expect(shown).toBe(`${url.slice(0, MIN_SHOWN_URL_CHARS - 1)}…`);
+    expect(note).toContain(`to its first ${MIN_SHOWN_URL_CHARS - 1}:`);
+  });
+});
+
+describe("boundHeaders beside a url line", () => {
+  it("bounds the headers to what the url line leaves, and says so", () => {
+    const { shown, note } = boundHeaders({ "content-type": "text/plain", link: "l".repeat(3000) }, 4000, 2030);
+    expect(shown).toEqual({ "content-type": "text/plain", link: `${"l".repeat(1937)}…` });
+    expect(note).toBe(
+      "[response headers: 3032 characters of them, more than the 1970 left beside the url line of the 4000 a result shows, so link cut to 1937 of its 3000 characters]",
+    );
   });
 });

@@ -356,6 +356,27 @@ describe("http_request", () => {
       `HTTP 200 OK\nurl: ${upstream.origin}/new (after 1 redirect)\ncontent-length: 10\n\nmoved here`,
     );
   });
+
+  it("bounds the url line of a redirect to a very long URL with the headers, and says how long it was", async () => {
+    // The url line sat outside the headers' bound: a 15,000-character Location made a 15,053-character line.
+    const query = "q".repeat(15000);
+    const { upstream, request } = await setup((req, res) =>
+      req.url === "/old" ? res.writeHead(302, { location: `/new?q=${query}` }).end() : res.end("moved here"),
+    );
+    const result = await request({ method: "GET", url: `${upstream.origin}/old`, max_length: 100 });
+    const [head = ""] = text(result).split("\n\n");
+    const [, urlLine = "", ...rest] = head.split("\n");
+    expect(urlLine).toMatch(/^url: http:\/\/127\.0\.0\.1:\d+\/new\?q=q+… \(after 1 redirect\)$/);
+    expect(rest).toEqual([
+      "content-length: 10",
+      `[url: the final URL is ${upstream.origin.length + 15007} characters, cut here and in structuredContent's url to its first ${MAX_SHOWN_HEADER_CHARS - 45}: the url line and the response headers take at most ${MAX_SHOWN_HEADER_CHARS} characters of a result]`,
+    ]);
+    expect(`${urlLine}\n${rest[0]}\n`.length).toBe(MAX_SHOWN_HEADER_CHARS);
+    expect(text(result)).toMatch(/\n\nmoved here$/);
+    const { url } = result.structuredContent as { url: string };
+    expect(url).toBe(urlLine.slice("url: ".length, -" (after 1 redirect)".length));
+    expect(upstream.seen[1]?.url).toBe(`/new?q=${query}`);
+  });
 });
 
 describe("http_request's method", () => {
