@@ -99,6 +99,27 @@ describe("http_post", () => {
     expect(upstream.seen).toEqual([]);
   });
 
+  it("refuses multipart text that never uses the boundary its Content-Type names, and sends text that does", async () => {
+    // It was sent as is, and the upstream's parser found no parts in it.
+    const { upstream, post } = await setup();
+    const headers = { "Content-Type": "multipart/form-data; boundary=X" };
+    const refused = await post({ url: upstream.origin, body: "name=alice&age=3", headers });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain(
+      'and this text never holds "--X", so the upstream would find no parts in it; nothing was sent. Start each part with a line --X',
+    );
+    expect(upstream.seen).toEqual([]);
+    const body = '--X\r\nContent-Disposition: form-data; name="name"\r\n\r\nalice\r\n--X--\r\n';
+    const sent = await post({ url: upstream.origin, body, headers });
+    expect(sent.isError, text(sent)).toBeFalsy();
+    const form = await new Request(upstream.origin, {
+      method: "POST",
+      headers: { "content-type": String(upstream.seen[0]?.headers["content-type"]) },
+      body: upstream.seen[0]?.body,
+    }).formData();
+    expect([...form.entries()]).toEqual([["name", "alice"]]);
+  });
+
   it("sends a string as UTF-8 and says so in a text Content-Type, keeping a charset the call gave", async () => {
     const { upstream, post } = await setup();
     // The upstream echoes the Content-Type it got, and the body as it decodes it from UTF-8.
