@@ -11,10 +11,15 @@ export function isJsonType(mime: string): boolean {
   return mime === "application/json" || mime.endsWith("+json");
 }
 
-/** The charset label a Content-Type header names, unquoted. */
+/**
+ * The charset label a Content-Type header names: its first `charset` parameter with a value, read as mediaParameters
+ * reads one (a quoted-string unquoted and its quoted-pairs undone, `"utf\-8"` as `utf-8`; a `charset=` inside another
+ * parameter's quoted value is that value's). One with none (`charset=`) names nothing, as browsers skip it.
+ */
 export function headerCharset(contentType: string | undefined): string | undefined {
-  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
-  return match ? (match[1] ?? match[2]) : undefined;
+  if (contentType === undefined) return undefined;
+  return mediaParameters(contentType).find((parameter) => parameter.name === "charset" && parameter.written !== "")
+    ?.value;
 }
 
 /**

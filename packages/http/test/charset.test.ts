@@ -124,6 +124,16 @@ describe("decodeBody", () => {
     ["text/csv", latin, "text/csv; header=present", false, "Café", "fallback"],
     ["an unknown label, which WHATWG passes over", latin, "text/plain; charset=bogus", false, "Café", "fallback"],
     ["declared UTF-8 keeps U+FFFD", latin, "text/html; charset=utf-8", true, "Caf\uFFFD", "header"],
+    // A quoted charset's quoted-pairs are undone (RFC 9110): "iso\-8859\-1" is a label browsers know.
+    ["a quoted label with quoted-pairs", latin, 'text/plain; charset="iso\\-8859\\-1"', false, "Café", "header"],
+    [
+      "UTF-16LE named with quoted-pairs",
+      Uint8Array.from(Buffer.from("héllo", "utf16le")),
+      'text/plain; charset="utf\\-16le"',
+      false,
+      "héllo",
+      "header",
+    ],
     [
       "a UTF-8 meta keeps U+FFFD",
       bytes('<meta charset="utf-8">', latin),

@@ -35,6 +35,20 @@ describe("headerCharset", () => {
     ["text/html", undefined],
     ["text/html; foo-charset=x", undefined],
     [undefined, undefined],
+    // RFC 9110 quoted-pairs are undone: a backslash escapes the character after it, whatever it is.
+    ['text/plain; charset="utf\\-8"', "utf-8"],
+    ['text/plain; charset="\\u\\t\\f\\-\\1\\6"', "utf-16"],
+    ['text/plain; charset="iso\\-8859\\-1"; format=flowed', "iso-8859-1"],
+    ['text/plain; charset="a\\\\b"', "a\\b"],
+    ['text/plain; charset="a\\"b"', 'a"b'],
+    ['text/plain; CHARSET = "Shift_JIS"', "Shift_JIS"],
+    // A `;` or `charset=` inside another parameter's quoted value is that value's.
+    ['text/plain; title="x; charset=latin1"; charset=utf-8', "utf-8"],
+    ['text/plain; title="x\\"; charset=latin1"', undefined],
+    // One without a value names nothing; the first that has one counts.
+    ["text/plain; charset=; charset=utf-8", "utf-8"],
+    ["text/plain; charset", undefined],
+    ["text/plain; charset=latin1; charset=utf-8", "latin1"],
   ])("%s → %s", (type, label) => {
     expect(headerCharset(type)).toBe(label);
   });

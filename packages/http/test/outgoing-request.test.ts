@@ -276,6 +276,11 @@ describe("buildRequest", () => {
       "the body is sent as UTF-8, but its Content-Type says charset=utf-16, whose characters take two bytes or more, so the upstream would misread every one; nothing was sent. Set charset=utf-8 or leave the charset out",
     ],
     [
+      "ASCII text under a quoted charset with quoted-pairs, which the upstream reads as utf-16",
+      { method: "PUT", url: URL_A, body: "abc", headers: { "content-type": 'text/plain; charset="utf\\-16"' } },
+      "its Content-Type says charset=utf-16, whose characters take two bytes or more",
+    ],
+    [
       "ASCII text under charset=UTF-32",
       { method: "PUT", url: URL_A, body: "abc", headers: { "content-type": "text/plain; charset=UTF-32" } },
       "its Content-Type says charset=UTF-32, whose characters take four bytes or more",
