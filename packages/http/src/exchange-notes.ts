@@ -6,6 +6,7 @@ import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
 import { effectivePort } from "./host-name.js";
 import { effectiveMethod, mayResend } from "./outgoing-request.js";
+import { MIN_SHOWN_URL_CHARS } from "./shown-headers.js";
 
 /** Why a confirmed request's redirect was not followed, and how to send it there; "" when it was not that. */
 export function unfollowed(request: FetchRequest, response: FetchResponse, redact: (text: string) => string): string {
@@ -19,8 +20,9 @@ export function unfollowed(request: FetchRequest, response: FetchResponse, redac
   } catch {
     return "";
   }
+  const from = quotedUrl(response.url, redact);
   return redact(
-    `[Not followed: ${response.url} redirected this ${request.method} to ${target}, and the user confirmed it only for ${response.url}. To send it there, call again with that URL; the user will be asked about it.]`,
+    `[Not followed: ${from} redirected this ${request.method} to ${quotedUrl(target, redact)}, and the user confirmed it only for ${from}. To send it there, call again with that URL; the user will be asked about it.]`,
   );
 }
 
@@ -31,14 +33,16 @@ export function unfollowed(request: FetchRequest, response: FetchResponse, redac
 export function madeGetNote(response: FetchResponse, redact: (text: string) => string): string {
   const changed = response.madeGet;
   if (!changed) return "";
-  const { method, status, url } = changed;
+  const { method, status } = changed;
+  const url = quotedUrl(changed.url, redact);
+  const to = quotedUrl(response.url, redact);
   if (status === 303) {
     return redact(
-      `[${url} answered this ${method} with 303 See Other; what is shown is the GET of ${response.url} it pointed to.]`,
+      `[${url} answered this ${method} with 303 See Other; what is shown is the GET of ${to} it pointed to.]`,
     );
   }
   return redact(
-    `[Redirected: ${url} answered this ${method} with ${status}, and the redirect was followed as a GET without the body, as browsers and curl -L do: the body was not sent to ${response.url}, so the ${method} may not have taken effect. To send it there, call that URL with the ${method} itself.]`,
+    `[Redirected: ${url} answered this ${method} with ${status}, and the redirect was followed as a GET without the body, as browsers and curl -L do: the body was not sent to ${to}, so the ${method} may not have taken effect. To send it there, call that URL with the ${method} itself.]`,
   );
 }
 
@@ -58,7 +62,7 @@ export function leftNote(response: FetchResponse, redact: (text: string) => stri
   if (!response.leftBehind) return "";
   const names = response.leftBehind.join(", ");
   return redact(
-    `[Not sent to ${new URL(response.url).origin}: the headers you gave (${names}), which a redirect to another origin does not carry on, as browsers and curl do not. If that host should have them, call ${response.url} with them yourself.]`,
+    `[Not sent to ${new URL(response.url).origin}: the headers you gave (${names}), which a redirect to another origin does not carry on, as browsers and curl do not. If that host should have them, call ${quotedUrl(response.url, redact)} with them yourself.]`,
   );
 }
 
@@ -215,9 +219,19 @@ export function encodedParamsNote(
 /** The most characters of a param value (and of it as sent) the note quotes: a cursor may be thousands long. */
 const QUOTED_CHARS = 80;
 
-/** `text` cut to QUOTED_CHARS characters and `…`, not through a surrogate pair. */
-function clipped(text: string): string {
-  if (text.length <= QUOTED_CHARS) return text;
-  const end = /[\uD800-\uDBFF]/.test(text.charAt(QUOTED_CHARS - 1)) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
+/** `text` cut to `max` characters and `…`, not through a surrogate pair. */
+function clipped(text: string, max = QUOTED_CHARS): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
   return `${text.slice(0, end)}…`;
+}
+
+/**
+ * A URL a note names, redacted, and cut as the url line is past MIN_SHOWN_URL_CHARS (saying how long it was): a
+ * redirect's Location may be 15,000 characters, which a note naming it twice would repeat in full.
+ */
+function quotedUrl(url: string, redact: (text: string) => string): string {
+  const shown = redact(url);
+  if (shown.length <= MIN_SHOWN_URL_CHARS) return shown;
+  return `${clipped(shown, MIN_SHOWN_URL_CHARS)} (a URL of ${shown.length} characters, cut here)`;
 }

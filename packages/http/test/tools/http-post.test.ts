@@ -180,6 +180,23 @@ describe("http_post", () => {
     expect(text(result).endsWith(note.replaceAll("{o}", upstream.origin)), text(result)).toBe(true);
   });
 
+  it("quotes at most 2,000 characters of a very long URL a POST was redirected to in the note on it", async () => {
+    // The note wrote the whole URL out: a 302 to a 15,000-character query made a 15,304-character note.
+    const query = "q".repeat(15000);
+    const upstream = await startUpstream((req, res) =>
+      req.method === "POST" ? res.writeHead(302, { location: `/items/?q=${query}` }).end() : res.end("[]"),
+    );
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const result = await mcp.call("http_post", { url: `${upstream.origin}/items`, body: { name: "a" } });
+    const to = `${upstream.origin}/items/?q=${query}`;
+    expect(text(result).length).toBeLessThan(7000);
+    expect(text(result)).toContain(
+      `the body was not sent to ${to.slice(0, 2000)}… (a URL of ${to.length} characters, cut here), so the POST may not have taken effect`,
+    );
+    expect(upstream.seen[1]?.url).toBe(`/items/?q=${query}`);
+  });
+
   it("never retries a POST answered 503", async () => {
     const upstream = await startUpstream((_req, res) => res.writeHead(503, { "retry-after": "0" }).end("busy"));
     const mcp = await connect({ allowPrivate: true });
