@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { READ_FILE_CALL } from "../figures/http-load.js";
+import { reportBuilds } from "../lib/builds.js";
 import { processTreeCpuMs } from "../lib/cpu.js";
 import { type HttpTarget, LOAD_CLIENTS, startDriver, startOurHttp } from "../lib/http-load.js";
 import { ourFilesystem } from "../lib/servers.js";
-import { median } from "../lib/stats.js";
 
 const { values, positionals: builds } = parseArgs({
   options: { rounds: { type: "string", default: "10" }, "segment-ms": { type: "string", default: "2000" } },
@@ -49,12 +49,7 @@ try {
       perCall[i]?.push(((after - before) * 1000) / Math.max(1, run.latencies.length));
     }
   }
-  const first = perCall[0] as number[];
-  builds.forEach((build, i) => {
-    const own = perCall[i] as number[];
-    const ratio = i === 0 ? "" : `, ${median(own.map((us, k) => us / (first[k] as number))).toFixed(3)}× the first`;
-    console.log(`${build}: ${median(own).toFixed(0)} µs server CPU per call (median of ${rounds})${ratio}`);
-  });
+  reportBuilds(builds, perCall, 0);
 } finally {
   for (const target of targets) await target.close();
   await driver.close();

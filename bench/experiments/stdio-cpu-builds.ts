@@ -14,9 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { READ_FILE_CALL } from "../figures/http-load.js";
+import { reportBuilds } from "../lib/builds.js";
 import { processTreeCpuMs } from "../lib/cpu.js";
 import { ourFilesystem } from "../lib/servers.js";
-import { median } from "../lib/stats.js";
 
 const { values, positionals: builds } = parseArgs({
   options: {
@@ -128,12 +128,7 @@ try {
       perCall[i]?.push(((after - before) * 1000) / Math.max(1, calls));
     }
   }
-  const first = perCall[0] as number[];
-  builds.forEach((build, i) => {
-    const own = perCall[i] as number[];
-    const ratio = i === 0 ? "" : `, ${median(own.map((us, k) => us / (first[k] as number))).toFixed(3)}× the first`;
-    console.log(`${build}: ${median(own).toFixed(1)} µs server CPU per call (median of ${rounds})${ratio}`);
-  });
+  reportBuilds(builds, perCall, 1);
 } finally {
   for (const pipe of pipes) pipe.close();
   rmSync(root, { recursive: true, force: true });
