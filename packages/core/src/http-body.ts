@@ -91,6 +91,8 @@ function readBody(req: IncomingMessage): Promise<{ chunks: Buffer[]; size: numbe
   const chunks: Buffer[] = [];
   let size = 0;
   if (req.readableEnded) return Promise.resolve({ chunks, size });
+  // Gone before its body was read (its client left while it was authenticated): no event will come to wait for.
+  if (req.destroyed) return Promise.reject(closedEarly());
   return new Promise((resolve, reject) => {
     const stop = () => {
       req.off("data", data);
@@ -115,11 +117,13 @@ function readBody(req: IncomingMessage): Promise<{ chunks: Buffer[]; size: numbe
       reject(error);
     };
     // Closed before its end with no error said (a client gone mid-body).
-    const closed = () =>
-      failed(Object.assign(new Error("the request closed before its body ended"), { code: "ECONNRESET" }));
+    const closed = () => failed(closedEarly());
     req.on("data", data);
     req.once("end", end);
     req.once("error", failed);
     req.once("close", closed);
   });
 }
+
+/** What a read of a request whose client went away before its body's end rejects with. */
+const closedEarly = () => Object.assign(new Error("the request closed before its body ended"), { code: "ECONNRESET" });

@@ -1,4 +1,4 @@
-import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent, createServer, request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -89,6 +89,26 @@ describe("readJsonBody", () => {
     const failing = new Readable({ read() {} }) as IncomingMessage;
     setImmediate(() => failing.destroy(new Error("aborted")));
     await expect(readJsonBody(failing)).rejects.toThrow("aborted");
+  });
+
+  it("rejects for a request whose client went away before the body was read (while it was authenticated), not waiting forever", async () => {
+    const read = new Promise<unknown>((settled) => {
+      const server = createServer((req) => {
+        // As an OAuth token is checked: the client leaves meanwhile, and only then is the body read.
+        req.once("close", () => {
+          server.close();
+          readJsonBody(req).then(settled, (error: Error) => settled(error.message));
+        });
+      });
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        const client = connect(port, "127.0.0.1", () => {
+          client.write("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{");
+          setImmediate(() => client.destroy());
+        });
+      });
+    });
+    expect(await read).toBe("the request closed before its body ended");
   });
 
   it("reads a body already read to its end as empty (a parse error), not waiting for an end that came before", async () => {
