@@ -37,7 +37,8 @@ export class Utf32Decoder {
       if (points.length === 8192) parts.push(String.fromCodePoint(...points.splice(0)));
     }
     parts.push(String.fromCodePoint(...points));
-    this.rest = bytes.slice(whole);
+    // A copy, not a view (Buffer's slice is one): the caller may read its next chunk into the same buffer.
+    this.rest = Uint8Array.prototype.slice.call(bytes, whole);
     if (!options?.stream && this.rest.length > 0) {
       this.rest = new Uint8Array(0);
       parts.push("\uFFFD");

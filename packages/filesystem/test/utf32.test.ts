@@ -47,6 +47,19 @@ describe("decodeUtf32 / encodeUtf32", () => {
       expect(parts.join("")).toBe("é日😀\nline two\n".repeat(3000));
     }
   });
+
+  it("decodes chunks read into one buffer used again, as read_file's are, keeping its own copy of a cut unit", () => {
+    const bytes = utf32("é日😀 wörld", "utf-32le").subarray(4);
+    const decoder = new Utf32Decoder("utf-32le");
+    const buffer = Buffer.alloc(6);
+    const parts: string[] = [];
+    for (let at = 0; at < bytes.length; at += buffer.length) {
+      const n = bytes.copy(buffer, 0, at, at + buffer.length);
+      parts.push(decoder.decode(buffer.subarray(0, n), { stream: true }));
+    }
+    parts.push(decoder.decode());
+    expect(parts.join("")).toBe("é日😀 wörld");
+  });
 });
 
 describe("utf32Fault", () => {
