@@ -138,8 +138,9 @@ export const MIN_SHOWN_URL_CHARS = 2000;
 /**
  * The `url:` line naming where `redirects` redirects ended (`url` already redacted), counted in the same `max`
  * characters as the header lines (`headerChars` of them, line breaks included), as it comes from the upstream too: a
- * Location may be a 15,000-character URL. The URL is whole when both fit, else cut to the room the headers leave but
- * to no fewer than MIN_SHOWN_URL_CHARS; `note` then says how long it was. `chars` is the line's share of `max`.
+ * Location may be a 15,000-character URL. The URL is whole when both fit or it has at most MIN_SHOWN_URL_CHARS (the
+ * headers are cut then), else cut to the room the headers leave but to no fewer than MIN_SHOWN_URL_CHARS; `note` then
+ * says how long it was. `chars` is the line's share of `max`.
  */
 export function boundUrlLine(
   url: string,
@@ -152,6 +153,8 @@ export function boundUrlLine(
   if (frame + url.length + headerChars <= max) return { url, line: line(url), chars: frame + url.length };
   // Room for the `…` too.
   const keep = Math.max(MIN_SHOWN_URL_CHARS, max - frame - headerChars - 1);
+  // One no longer than it keeps is whole (the headers are cut instead): a `…` after it would make another URL.
+  if (url.length <= keep) return { url, line: line(url), chars: frame + url.length };
   // Not half of a surrogate pair: redaction aside, a URL is ASCII, but the cut must not break what is not.
   const end = /[\uD800-\uDBFF]/.test(url.charAt(keep - 1)) ? keep - 1 : keep;
   const shown = `${url.slice(0, end)}…`;

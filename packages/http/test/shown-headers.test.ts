@@ -202,6 +202,17 @@ describe("boundUrlLine", () => {
     expect(shown).toBe(`${url.slice(0, MIN_SHOWN_URL_CHARS - 1)}…`);
     expect(note).toContain(`to its first ${MIN_SHOWN_URL_CHARS - 1}:`);
   });
+
+  it("shows one no longer than MIN_SHOWN_URL_CHARS whole, with no `…` or note, when the headers take the room", () => {
+    // A 1,500-character signed URL beside 3,000 characters of headers came back as the URL and `…`, "cut".
+    const url = `https://x.test/cb?state=${"s".repeat(1476)}`;
+    const frame1 = "url:  (after 1 redirect)\n".length;
+    expect(boundUrlLine(url, 1, 3000)).toEqual({
+      url,
+      line: `url: ${url} (after 1 redirect)`,
+      chars: frame1 + url.length,
+    });
+  });
 });
 
 describe("boundHeaders beside a url line", () => {
