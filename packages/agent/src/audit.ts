@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { appendFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { makeDirs } from "@mcp-toolkit/core";
+import { cutIndex, makeDirs } from "@mcp-toolkit/core";
 import { redact, redactText } from "./redact.js";
 
 /** One tool call, as the audit log records it. */
@@ -85,7 +85,7 @@ function boundTexts(value: unknown): unknown {
   if (typeof value === "string") {
     if (value.length <= AUDIT_TEXT_CHARS) return value;
     // Not between the halves of a surrogate pair.
-    const end = /[\uD800-\uDBFF]/.test(value.charAt(AUDIT_TEXT_CHARS - 1)) ? AUDIT_TEXT_CHARS - 1 : AUDIT_TEXT_CHARS;
+    const end = cutIndex(value, AUDIT_TEXT_CHARS);
     return `${value.slice(0, end)}… [${value.length} characters in all, sha256 ${sha256(value)}]`;
   }
   if (Array.isArray(value)) return value.map(boundTexts);

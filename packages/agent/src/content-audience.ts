@@ -4,7 +4,7 @@
 // model (which is told that something was shown), one for the assistant only goes to the model and is not printed. No
 // audience, an empty one or both roles: both. (slash.ts applies it to prompts, resource-audience.ts to attachments.)
 
-import { plural } from "@mcp-toolkit/core";
+import { cutIndex, plural } from "@mcp-toolkit/core";
 
 /** Where a content item goes: to both, to the user only, or to the model only. */
 export type Audience = "both" | "user" | "model";
@@ -58,6 +58,6 @@ export function userText(views: readonly string[]): string {
   const text = views.join("\n");
   if (text.length <= USER_TEXT_CHARS) return text;
   // Not between the halves of a surrogate pair.
-  const end = /[\uD800-\uDBFF]/.test(text.charAt(USER_TEXT_CHARS - 1)) ? USER_TEXT_CHARS - 1 : USER_TEXT_CHARS;
+  const end = cutIndex(text, USER_TEXT_CHARS);
   return `${text.slice(0, end)}… [${text.length} characters in all; the first ${USER_TEXT_CHARS} shown]`;
 }

@@ -1,3 +1,4 @@
+import { cutIndex } from "@mcp-toolkit/core";
 import { printable, printableJson } from "./terminal-text.js";
 
 /** Compact one-line form of a value, safe to print (terminal-text.ts), cut to max characters. */
@@ -7,7 +8,7 @@ export function oneLine(value: unknown, max: number): string {
   ).trim();
   if (text.length <= max) return text;
   // Not between the halves of a surrogate pair (half an emoji shows as U+FFFD).
-  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  const end = cutIndex(text, max - 1);
   return `${text.slice(0, end).trimEnd()}…`;
 }
 

@@ -57,6 +57,7 @@ export {
   selectConfirm,
   unconfirmed,
 } from "./confirm.js";
+export { cutIndex } from "./cut-index.js";
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
 export { errorTypeOf } from "./error-type.js";
 export { isHeaderName } from "./header-name.js";

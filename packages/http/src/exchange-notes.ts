@@ -1,6 +1,6 @@
 // Notes said after a response, outside its body: what the call asked for that did not happen as asked (a redirect
 // not followed, credentials not sent), and how to get it. Pure: the request, response and settings come in.
-import { plural, retryAfterMs, type SettingNames } from "@mcp-toolkit/core";
+import { cutIndex, plural, retryAfterMs, type SettingNames } from "@mcp-toolkit/core";
 import { credentialHeadersFor, type ResolvedCredentials, withheldOverHttp } from "./credentials.js";
 import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
@@ -222,7 +222,7 @@ const QUOTED_CHARS = 80;
 /** `text` cut to `max` characters and `…`, not through a surrogate pair. */
 function clipped(text: string, max = QUOTED_CHARS): string {
   if (text.length <= max) return text;
-  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  const end = cutIndex(text, max);
   return `${text.slice(0, end)}…`;
 }
 

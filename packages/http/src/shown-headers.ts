@@ -1,7 +1,7 @@
 // Which response headers a result shows. Pure: the response's headers and the call's method come in as arguments.
 // A model reads every line of every result, so by default it gets the headers that change what it does next, and
 // the rest only when it asks for them.
-import { plural } from "@mcp-toolkit/core";
+import { cutIndex, plural } from "@mcp-toolkit/core";
 import { locationText } from "./hops.js";
 
 /** Response headers worth showing on any response; the rest are noise for a model. */
@@ -106,7 +106,7 @@ export function boundHeaders(
     if (size(name, value) <= room) kept.set(name, value);
     else if (fits >= MIN_CUT_CHARS) {
       // Not half of a surrogate pair: a value read as UTF-8 may hold an emoji.
-      const end = /[\uD800-\uDBFF]/.test(value.charAt(fits - 1)) ? fits - 1 : fits;
+      const end = cutIndex(value, fits);
       kept.set(name, `${value.slice(0, end)}…`);
       cut.push(`${noted(name)} cut to ${end} of its ${value.length} characters`);
     } else {
@@ -156,7 +156,7 @@ export function boundUrlLine(
   // One no longer than it keeps is whole (the headers are cut instead): a `…` after it would make another URL.
   if (url.length <= keep) return { url, line: line(url), chars: frame + url.length };
   // Not half of a surrogate pair: redaction aside, a URL is ASCII, but the cut must not break what is not.
-  const end = /[\uD800-\uDBFF]/.test(url.charAt(keep - 1)) ? keep - 1 : keep;
+  const end = cutIndex(url, keep);
   const shown = `${url.slice(0, end)}…`;
   return {
     url: shown,
