@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
@@ -11,6 +12,27 @@ import { type ClientAbilities, type ClientKind, connectClient, type TestClient }
 import { ChildExecutor } from "../src/child-executor.js";
 import type { ChildExecutorOptions } from "../src/executor-options.js";
 import { createSqliteServerFactory, type SqliteServerOptions } from "../src/server.js";
+
+/**
+ * Write to a bin's stdin what a 2025-11-25 client sends to make one call: initialize (id 1), initialized, then
+ * execute_query of `sql` (id 2) with `meta` as its `_meta`.
+ */
+export function sendQueryCall(stdin: Writable, sql: string, meta: Record<string, string>): void {
+  const send = (message: object) => stdin.write(`${JSON.stringify(message)}\n`);
+  send({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "test", version: "1" } },
+  });
+  send({ jsonrpc: "2.0", method: "notifications/initialized" });
+  send({
+    jsonrpc: "2.0",
+    id: 2,
+    method: "tools/call",
+    params: { name: "execute_query", arguments: { sql }, _meta: meta },
+  });
+}
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { callerTraceparent, type OtlpReceiver, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
-import { tempDir } from "./helpers.js";
+import { sendQueryCall, tempDir } from "./helpers.js";
 
 // OTEL_PROPAGATORS over stdio, with the built bin (what Claude Desktop and the agent run): the caller's trace comes in
 // `params._meta`, the MCP conventions' carrier, in the formats the variable names. Spans go to a receiver on 127.0.0.1.
@@ -26,20 +26,7 @@ async function callWith(receiver: OtlpReceiver, propagators: string, meta: Recor
     },
   });
   const exited = once(child, "exit");
-  const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-  send({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "test", version: "1" } },
-  });
-  send({ jsonrpc: "2.0", method: "notifications/initialized" });
-  send({
-    jsonrpc: "2.0",
-    id: 2,
-    method: "tools/call",
-    params: { name: "execute_query", arguments: { sql: "SELECT 1" }, _meta: meta },
-  });
+  sendQueryCall(child.stdin, "SELECT 1", meta);
   let out = "";
   let err = "";
   child.stdout.on("data", (chunk: Buffer) => {

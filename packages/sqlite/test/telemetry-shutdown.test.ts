@@ -9,7 +9,7 @@ import {
   startOtlpReceiver,
   startSilentCollector,
 } from "../../core/test/otlp-receiver.js";
-import { tempDir } from "./helpers.js";
+import { sendQueryCall, tempDir } from "./helpers.js";
 
 // A server that stops (its client gone) flushes its spans: even when the metrics collector takes the request and
 // never answers, and when the client, as the agent does, sends SIGTERM soon after closing stdin.
@@ -43,20 +43,7 @@ async function callThenStop(
   });
   const exited = once(child, "exit");
   const caller = callerTraceparent();
-  const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-  send({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "test", version: "1" } },
-  });
-  send({ jsonrpc: "2.0", method: "notifications/initialized" });
-  send({
-    jsonrpc: "2.0",
-    id: 2,
-    method: "tools/call",
-    params: { name: "execute_query", arguments: { sql }, _meta: { traceparent: caller.traceparent } },
-  });
+  sendQueryCall(child.stdin, sql, { traceparent: caller.traceparent });
   let out = "";
   let err = "";
   child.stdout.on("data", (chunk: Buffer) => {
