@@ -19,44 +19,36 @@ const SDK_MESSAGE = "Method not found";
 /** How much of the client's method name is quoted back. */
 const NAME_CHARS = 100;
 
+/** Who answers each method: a 2026-07-28 request, a 2025-era one, or a server declaring that capability. */
+const ANSWERED_BY: ReadonlyMap<string, "modern" | "legacy" | keyof ServerCapabilities> = new Map([
+  ["server/discover", "modern"],
+  ["subscriptions/listen", "modern"],
+  ["initialize", "legacy"],
+  ["ping", "legacy"],
+  ["tools/list", "tools"],
+  ["tools/call", "tools"],
+  ["prompts/list", "prompts"],
+  ["prompts/get", "prompts"],
+  ["resources/list", "resources"],
+  ["resources/templates/list", "resources"],
+  ["resources/read", "resources"],
+  ["completion/complete", "completions"],
+]);
+
 /**
  * The methods a server with `capabilities` answers: in 2026-07-28 (`modern`), or on a 2025-era connection (which
  * starts with initialize). Only what our servers declare is listed (no logging, no resource subscriptions).
  */
 export function answeredMethods(capabilities: ServerCapabilities, modern: boolean): string[] {
-  return [
-    ...(modern ? ["server/discover", "subscriptions/listen"] : ["initialize", "ping"]),
-    ...(capabilities.tools ? ["tools/list", "tools/call"] : []),
-    ...(capabilities.prompts ? ["prompts/list", "prompts/get"] : []),
-    ...(capabilities.resources ? ["resources/list", "resources/templates/list", "resources/read"] : []),
-    ...(capabilities.completions ? ["completion/complete"] : []),
-  ];
+  return [...ANSWERED_BY.keys()].filter((method) => answersMethod(capabilities, modern, method));
 }
 
 /** Whether a server with `capabilities` answers `method` (as answeredMethods lists them), without building the list. */
 export function answersMethod(capabilities: ServerCapabilities, modern: boolean, method: string): boolean {
-  switch (method) {
-    case "server/discover":
-    case "subscriptions/listen":
-      return modern;
-    case "initialize":
-    case "ping":
-      return !modern;
-    case "tools/list":
-    case "tools/call":
-      return Boolean(capabilities.tools);
-    case "prompts/list":
-    case "prompts/get":
-      return Boolean(capabilities.prompts);
-    case "resources/list":
-    case "resources/templates/list":
-    case "resources/read":
-      return Boolean(capabilities.resources);
-    case "completion/complete":
-      return Boolean(capabilities.completions);
-    default:
-      return false;
-  }
+  const by = ANSWERED_BY.get(method);
+  if (by === undefined) return false;
+  if (by === "modern" || by === "legacy") return modern === (by === "modern");
+  return Boolean(capabilities[by]);
 }
 
 /** The answer to a request for `method`, which is not one of `answered`, in `revision` (when known). */
