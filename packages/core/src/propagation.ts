@@ -50,12 +50,18 @@ export function propagatorWarning(propagation: Propagation): string | undefined 
   return `OTEL_PROPAGATORS names ${shown}, ${what} this process knows (${PROPAGATOR_NAMES.join(", ")}): left out, so trace context ${used}`;
 }
 
-/** The carrier keys (lower case, as HTTP headers arrive in Node) each format reads. B3 reads both of its encodings. */
+/** B3's keys: its single header, and its several. */
+const B3_FIELDS = ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags", "x-b3-parentspanid"];
+
+/**
+ * The carrier keys (lower case, as HTTP headers arrive in Node) each format reads. B3 reads both of its encodings,
+ * whichever it writes.
+ */
 const FORMAT_FIELDS: Record<PropagatorName, readonly string[]> = {
   tracecontext: ["traceparent", "tracestate"],
   baggage: ["baggage"],
-  b3: ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags", "x-b3-parentspanid"],
-  b3multi: ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags", "x-b3-parentspanid"],
+  b3: B3_FIELDS,
+  b3multi: B3_FIELDS,
   jaeger: ["uber-trace-id"],
 };
 
