@@ -9,8 +9,8 @@ export const STYLE_HEAD_BYTES = 8192;
 /**
  * What the new `content` drops of the old file's style, judged from the old file's first bytes: CRLF line ends (every
  * line end there CRLF) or CR ones (classic Mac) written as LF only, and a UTF-8 byte order mark left out (a UTF-16
- * file's is kept, as a UTF-32 one's: write_file writes such a file in its encoding). Undefined when it keeps them, or the old file had
- * none (or was not text).
+ * file's is kept, as a UTF-32 one's: write_file writes such a file in its encoding). Undefined when it keeps them, or
+ * the old file had none (or was not text).
  */
 export function styleDropped(oldHead: Buffer, content: string): string | undefined {
   const lost: string[] = [];

@@ -30,7 +30,8 @@ export function writeFileTool(ctx: Context) {
     handler: async ({ path, content, expectedVersion }, call) => {
       checkVersionArgument(path, expectedVersion);
       const oldHead = existingFile(ctx.sandbox, path, STYLE_HEAD_BYTES)?.head;
-      // A UTF-16 (or UTF-32) file stays so, BOM and byte order as they were: written as UTF-8, its tools would no longer read it.
+      // A UTF-16 (or UTF-32) file stays so, BOM and byte order as they were: written as UTF-8, its tools would no
+      // longer read it.
       const encoding = oldHead && bomEncoding(oldHead);
       // Its BOM is written once, whether the content starts with one (U+FEFF) or not.
       const data = encoding ? encodeMarked(content.replace(/^\uFEFF/, ""), encoding) : Buffer.from(content, "utf8");
