@@ -107,7 +107,7 @@ function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; 
     : seen.code === "EACCES"
       ? ` (${unreadable(stat)})`
       : type === "file"
-        ? ` (${content}${notUtf8(fault)}${utf16Note(encoding, unmarked)})`
+        ? ` (${content}${notUtf8(fault)}${encodingNote(encoding, unmarked)})`
         : type === "other"
           ? ` (${otherKind(stat)}: no tool reads or writes it)`
           : "";
@@ -130,7 +130,7 @@ function unreadable(stat: Stats): string {
   return `the server's user${user} may not ${may} it; it is owned by uid ${stat.uid}, gid ${stat.gid}: ask the user to grant ${may === "list" ? "read and search (x)" : "read"} permission`;
 }
 
-function utf16Note(encoding: BomEncoding | undefined, unmarked: "UTF-16" | "UTF-32" | undefined): string {
+function encodingNote(encoding: BomEncoding | undefined, unmarked: "UTF-16" | "UTF-32" | undefined): string {
   if (encoding)
     return `, ${encodingLabel(encoding)} with a byte order mark: read_file shows it decoded, and edits keep its encoding`;
   return unmarked
