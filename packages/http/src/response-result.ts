@@ -8,7 +8,7 @@ import type { FetchResponse } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { pageFences } from "./page-fences.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
-import { boundHeaders, boundUrlLine, MAX_SHOWN_HEADER_CHARS, shownHeaders } from "./shown-headers.js";
+import { boundHeaders, boundUrlLine, headerLineChars, MAX_SHOWN_HEADER_CHARS, shownHeaders } from "./shown-headers.js";
 
 /** What presenting a response needs of its server. */
 export interface PresentSettings {
@@ -71,9 +71,10 @@ export function presentResponse(
     Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)]),
   );
   // The final URL a redirect chose shares the headers' bound: it is the upstream's text as much as they are.
-  const headerChars = Object.entries(redacted).reduce((sum, [name, value]) => sum + name.length + value.length + 3, 0);
   const url =
-    response.redirects > 0 ? boundUrlLine(settings.redact(response.url), response.redirects, headerChars) : undefined;
+    response.redirects > 0
+      ? boundUrlLine(settings.redact(response.url), response.redirects, headerLineChars(redacted))
+      : undefined;
   const bounded = boundHeaders(redacted, MAX_SHOWN_HEADER_CHARS, url?.chars);
   const { shown } = bounded;
   const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];

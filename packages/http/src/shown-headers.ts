@@ -75,6 +75,14 @@ export function shownHeaders(
  * to 16 KiB of headers on every answer, which would otherwise crowd out the body on every page.
  */
 export const MAX_SHOWN_HEADER_CHARS = 4000;
+/** Characters of one header line: `name: value` and its line break. */
+const size = (name: string, value: string) => name.length + value.length + 3;
+
+/** Characters of the lines that show `headers`, as MAX_SHOWN_HEADER_CHARS counts them. */
+export function headerLineChars(headers: Readonly<Record<string, string>>): number {
+  return Object.entries(headers).reduce((sum, [name, value]) => sum + size(name, value), 0);
+}
+
 /** A value cut to fit keeps at least this much; with less room left it is left out instead. */
 const MIN_CUT_CHARS = 100;
 /** Left-out headers named one by one, at most. */
@@ -93,8 +101,7 @@ export function boundHeaders(
   taken = 0,
 ): { shown: Record<string, string>; note?: string } {
   const entries = Object.entries(shown);
-  const size = (name: string, value: string) => name.length + value.length + 3;
-  const total = entries.reduce((sum, [name, value]) => sum + size(name, value), 0);
+  const total = headerLineChars(shown);
   if (total <= max - taken) return { shown: { ...shown } };
   const rank = (name: string) => (SHOWN_HEADERS.has(name) || name === "date" ? 0 : isFamily(name) ? 1 : 2);
   const kept = new Map<string, string>();
