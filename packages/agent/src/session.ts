@@ -4,7 +4,7 @@ import type { TurnBlock } from "./attach.js";
 import { costReason } from "./cost-budget.js";
 import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
-import { cachedTokens } from "./summary.js";
+import { cachedTokens, n } from "./summary.js";
 
 /** A conversation over one set of servers: a single task, or many typed lines sharing the history. */
 export class Session {
@@ -113,7 +113,6 @@ export class Session {
 
 /** Why a task stopped at --token-budget, and what to do: the budget is the run's, so a later ask stops the same way. */
 function budgetReason(used: number, cached: number, budget: number, interactive: boolean): string {
-  const n = (x: number) => x.toLocaleString("en-US");
   // Cached tokens are billed at a fraction (reads) or a little more (writes), yet each counts here as one: say so, as
   // a long session re-reading its cached prompt reaches the budget well before its cost would suggest.
   const whole =
