@@ -67,13 +67,22 @@ export function parseTarget(input: string): Verdict<{ url: URL }> {
 export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
   const host = bareHost(url.hostname);
   const port = effectivePort(url);
+  const address = checkHostAddress(host, policy);
   if (policy.allowHosts.length > 0 && !matchesAllowlist(host, port, policy.allowHosts)) {
-    return {
-      ok: false,
-      reason: `refused: ${url.host} is not in the allowed hosts (${policy.allowHosts.join(", ")})${nearMiss(host, port, policy.allowHosts)}; the server's operator can add it to ${(policy.settingNames ?? optionNames)("allowHosts")}`,
-    };
+    const listed = `not in the allowed hosts (${policy.allowHosts.join(", ")})${nearMiss(host, port, policy.allowHosts)}`;
+    const allowHosts = (policy.settingNames ?? optionNames)("allowHosts");
+    if (address.ok) {
+      return {
+        ok: false,
+        reason: `refused: ${url.host} is ${listed}; the server's operator can add it to ${allowHosts}`,
+      };
+    }
+    // Listing an address the address policy refuses too would only lead to that refusal: name both settings at
+    // once, and for an address no setting opens, only why it is never fetched.
+    if (!checkHostAddress(host, { ...policy, allowPrivate: true }).ok) return address;
+    return { ok: false, reason: `${address.reason}, and add it to ${allowHosts} as well: it is ${listed}` };
   }
-  return checkHostAddress(host, policy);
+  return address;
 }
 
 /**

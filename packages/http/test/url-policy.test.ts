@@ -273,6 +273,34 @@ describe("allowlist", () => {
     });
   });
 
+  // Adding such a host to the list alone would only lead to the address policy's refusal.
+  it.each([
+    [
+      "http://10.0.0.1/",
+      {},
+      "refused: 10.0.0.1 is a private address; the server's operator can allow these with allowPrivate: true, and add it to allowHosts as well: it is not in the allowed hosts (api.example.com)",
+    ],
+    [
+      "http://169.254.169.254/latest/",
+      { allowLoopback: true },
+      "refused: 169.254.169.254 is a link-local address; the server's operator can allow these with allowPrivate: true, since allowLoopback: true opens this host's loopback only, and add it to allowHosts as well: it is not in the allowed hosts (api.example.com)",
+    ],
+    [
+      "http://127.0.0.2:8080/",
+      {},
+      "refused: 127.0.0.2 is a loopback address; the server's operator can allow loopback alone with allowLoopback: true, and add it to allowHosts as well: it is not in the allowed hosts (api.example.com)",
+    ],
+    ["http://0.0.0.0/", {}, "refused: 0.0.0.0 is an unspecified address, which is never fetched"],
+    [
+      "http://127.0.0.2:8080/",
+      { allowLoopback: true },
+      "refused: 127.0.0.2:8080 is not in the allowed hosts (api.example.com); the server's operator can add it to allowHosts",
+    ],
+  ])("names every setting %s needs when it is outside the list", (url, extra, reason) => {
+    const policy = { allowHosts: ["api.example.com"], allowPrivate: false, ...extra };
+    expect(verdictFor(url, policy)).toEqual({ ok: false, reason });
+  });
+
   it("still needs allowPrivate for an allowlisted loopback host", () => {
     const policy = { allowHosts: ["127.0.0.1"], allowPrivate: false };
     expect(verdictFor("http://127.0.0.1/", policy).ok).toBe(false);
