@@ -47,17 +47,3 @@ export function namedBoundary(contentType: string): { boundary: string | undefin
   }
   return { boundary: value };
 }
-
-/**
- * Why multipart `text` given as written holds no part under `boundary`, or undefined: a part starts at a delimiter,
- * `--` and the boundary at the start of the body or of a line (RFC 2046 §5.1.1), and a body with none would reach
- * the upstream as no fields at all. Nothing has been sent.
- */
-export function unpartedText(text: string, boundary: string): string | undefined {
-  const delimiter = `--${boundary}`;
-  if (text.startsWith(delimiter) || text.includes(`\n${delimiter}`)) return undefined;
-  const why = text.includes(delimiter)
-    ? `holds ${JSON.stringify(delimiter)} only inside a line, where it delimits nothing`
-    : `never holds ${JSON.stringify(delimiter)}`;
-  return `the multipart body is cut into parts at lines starting "--" and the boundary its Content-Type names (boundary=${boundary}), and this text ${why}, so the upstream would find no parts in it; nothing was sent. Start each part with a line ${delimiter} and end the body with a line ${delimiter}--, name the boundary the text uses, or give the body as an object of fields ({"a": "1"}) to have it encoded`;
-}

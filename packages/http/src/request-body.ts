@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { jsonDepth } from "@mcp-toolkit/core";
 import { headerCharset, mediaType, withUtf8Charset } from "./media-type.js";
 import { encodingOf } from "./meta-charset.js";
-import { namedBoundary, unpartedText } from "./multipart-boundary.js";
+import { namedBoundary } from "./multipart-boundary.js";
+import { malformedMultipart } from "./multipart-text.js";
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
 const MULTIPART_TYPE = "multipart/form-data";
@@ -37,9 +38,10 @@ export function encodeBody(
       error: `a ${MULTIPART_TYPE} body is cut into parts at the boundary its Content-Type names, and "${given}" names none; nothing was sent. Give the body as an object of fields ({"a": "1"}) to have it encoded with a boundary, or name the boundary your text uses (${MULTIPART_TYPE}; boundary=…)`,
     };
   }
-  // Text written under a boundary it never uses would be read as a form with no fields.
-  const unparted = typeof body === "string" && named?.boundary ? unpartedText(body, named.boundary) : undefined;
-  if (unparted) return { error: unparted };
+  // Text the upstream would not cut into the parts it was written as: no part, bare LFs, no closing line.
+  const malformed =
+    typeof body === "string" && named?.boundary ? malformedMultipart(body, named.boundary, true) : undefined;
+  if (malformed) return { error: malformed };
   const depth = typeof body === "string" ? 0 : jsonDepth(body);
   if (depth > MAX_BODY_DEPTH) {
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { namedBoundary, unpartedText } from "../src/multipart-boundary.js";
+import { namedBoundary } from "../src/multipart-boundary.js";
 
 describe("namedBoundary", () => {
   it.each([
@@ -38,28 +38,5 @@ describe("namedBoundary", () => {
     ['multipart/form-data; boundary="open', `the Content-Type's boundary="open has text after its value`],
   ])("refuses %j", (type, message) => {
     expect(namedBoundary(type)).toEqual({ error: expect.stringContaining(message) });
-  });
-});
-
-describe("unpartedText", () => {
-  it.each([
-    ['--X\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--X--\r\n', "X"],
-    // A preamble before the first delimiter line is allowed (RFC 2046), and so are bare LF line ends.
-    ['preamble\r\n--X\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--X--\r\n', "X"],
-    ['--a b\nContent-Disposition: form-data; name="a"\n\n1\n--a b--\n', "a b"],
-  ])("finds a part in %j under %j", (text, boundary) => {
-    expect(unpartedText(text, boundary)).toBeUndefined();
-  });
-
-  it.each([
-    ["name=alice&age=3", "X", 'never holds "--X"'],
-    ["", "X", 'never holds "--X"'],
-    // Boundaries are compared as written: case counts.
-    ['--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n', "X", 'never holds "--X"'],
-    ["a=1 --X b=2", "X", 'holds "--X" only inside a line, where it delimits nothing'],
-  ])("refuses %j under %j: it %s", (text, boundary, why) => {
-    expect(unpartedText(text, boundary)).toBe(
-      `the multipart body is cut into parts at lines starting "--" and the boundary its Content-Type names (boundary=${boundary}), and this text ${why}, so the upstream would find no parts in it; nothing was sent. Start each part with a line --${boundary} and end the body with a line --${boundary}--, name the boundary the text uses, or give the body as an object of fields ({"a": "1"}) to have it encoded`,
-    );
   });
 });

@@ -120,6 +120,24 @@ describe("http_post", () => {
     expect([...form.entries()]).toEqual([["name", "alice"]]);
   });
 
+  it("refuses multipart text with LF line breaks or no closing line, which a strict parser rejects, sending nothing", async () => {
+    // Both were sent as is, and undici's parser answered 400 with no word of why.
+    const { upstream, post } = await setup();
+    const headers = { "Content-Type": "multipart/form-data; boundary=X" };
+    const crlf = '--X\r\nContent-Disposition: form-data; name="name"\r\n\r\nalice\r\n--X--\r\n';
+    const lf = await post({ url: upstream.origin, body: crlf.replaceAll("\r\n", "\n"), headers });
+    expect(lf.isError).toBe(true);
+    expect(text(lf)).toContain(
+      `the multipart body's line 1 ("--X") ends in a bare LF, but multipart lines end in CRLF (RFC 2046)`,
+    );
+    const open = await post({ url: upstream.origin, body: crlf.slice(0, -9), headers });
+    expect(open.isError).toBe(true);
+    expect(text(open)).toContain("the multipart body never closes: after its part no line --X-- ends it");
+    expect(upstream.seen).toEqual([]);
+    expect((await post({ url: upstream.origin, body: crlf, headers })).isError).toBeFalsy();
+    expect(upstream.seen.map((seen) => seen.body)).toEqual([crlf]);
+  });
+
   it("sends a string as UTF-8 and says so in a text Content-Type, keeping a charset the call gave", async () => {
     const { upstream, post } = await setup();
     // The upstream echoes the Content-Type it got, and the body as it decodes it from UTF-8.
