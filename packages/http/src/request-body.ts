@@ -24,7 +24,9 @@ export function encodeBody(
 ): { text: string; contentType: string } | { error: string } {
   const type = mediaType(given);
   const fields = typeof body !== "string" && (type === FORM_TYPE || type === MULTIPART_TYPE);
-  const named = type === MULTIPART_TYPE && given !== undefined ? namedBoundary(given) : undefined;
+  // RFC 2046's boundary and body syntax are common to every multipart type (mixed, related, alternative…).
+  const multipart = type.startsWith("multipart/");
+  const named = multipart && given !== undefined ? namedBoundary(given) : undefined;
   if (named && "error" in named) return named;
   if (fields && given !== undefined) {
     const encoded = type === FORM_TYPE ? formBody(body, given) : multipartBody(body, given, named?.boundary);
@@ -32,15 +34,27 @@ export function encodeBody(
     const charsetError = misreadCharset(encoded.text, encoded.contentType);
     return charsetError ? { error: charsetError } : encoded;
   }
+  if (multipart && typeof body !== "string") {
+    const kind = Array.isArray(body) ? "an array" : typeof body === "object" ? "an object" : `a ${typeof body}`;
+    return {
+      error: `a ${type} body is text whose parts are written out under the boundary its Content-Type names, and this one is JSON (${kind}), which has no one ${type} spelling; nothing was sent. Give the body as a string (a line --boundary, each part's headers, an empty line and its content, then a line --boundary--, all with CRLF line breaks), or send fields as an object under ${MULTIPART_TYPE}`,
+    };
+  }
   // Multipart text is cut into parts at the boundary its Content-Type names: without one, nothing can read it.
   if (named && named.boundary === undefined) {
+    const advice =
+      type === MULTIPART_TYPE
+        ? `Give the body as an object of fields ({"a": "1"}) to have it encoded with a boundary, or name`
+        : "Name";
     return {
-      error: `a ${MULTIPART_TYPE} body is cut into parts at the boundary its Content-Type names, and "${given}" names none; nothing was sent. Give the body as an object of fields ({"a": "1"}) to have it encoded with a boundary, or name the boundary your text uses (${MULTIPART_TYPE}; boundary=…)`,
+      error: `a ${type} body is cut into parts at the boundary its Content-Type names, and "${given}" names none; nothing was sent. ${advice} the boundary your text uses (${type}; boundary=…)`,
     };
   }
   // Text the upstream would not cut into the parts it was written as: no part, bare LFs, no closing line.
   const malformed =
-    typeof body === "string" && named?.boundary ? malformedMultipart(body, named.boundary, true) : undefined;
+    typeof body === "string" && named?.boundary
+      ? malformedMultipart(body, named.boundary, type === MULTIPART_TYPE)
+      : undefined;
   if (malformed) return { error: malformed };
   const depth = typeof body === "string" ? 0 : jsonDepth(body);
   if (depth > MAX_BODY_DEPTH) {

@@ -138,6 +138,29 @@ describe("http_post", () => {
     expect(upstream.seen.map((seen) => seen.body)).toEqual([crlf]);
   });
 
+  it("checks multipart/mixed and other multipart text by RFC 2046 too: a boundary, CRLF lines, a closing line", async () => {
+    const { upstream, post } = await setup();
+    const mixed = "--X\r\nContent-Type: application/json\r\n\r\n{}\r\n--X--\r\n";
+    const call = (body: unknown, type: string) =>
+      post({ url: upstream.origin, body, headers: { "Content-Type": type } });
+    expect(text(await call(mixed, "multipart/related"))).toContain(
+      'a multipart/related body is cut into parts at the boundary its Content-Type names, and "multipart/related" names none; nothing was sent. Name the boundary your text uses',
+    );
+    expect(text(await call(mixed, "multipart/mixed; boundary=a\\b"))).toContain("cannot delimit multipart parts");
+    expect(text(await call(mixed.replaceAll("\r\n", "\n"), "multipart/mixed; boundary=X"))).toContain(
+      'line 1 ("--X") ends in a bare LF',
+    );
+    expect(text(await call({ a: "1" }, "multipart/mixed; boundary=X"))).toContain(
+      "a multipart/mixed body is text whose parts are written out under the boundary its Content-Type names, and this one is JSON (an object)",
+    );
+    expect(upstream.seen).toEqual([]);
+    const sent = await call(mixed, "multipart/mixed; boundary=X");
+    expect(sent.isError, text(sent)).toBeFalsy();
+    expect(upstream.seen.map((seen) => [seen.headers["content-type"], seen.body])).toEqual([
+      ["multipart/mixed; boundary=X", mixed],
+    ]);
+  });
+
   it("sends a string as UTF-8 and says so in a text Content-Type, keeping a charset the call gave", async () => {
     const { upstream, post } = await setup();
     // The upstream echoes the Content-Type it got, and the body as it decodes it from UTF-8.
