@@ -101,6 +101,17 @@ describe("mediaParameters", () => {
     // What follows a value is kept apart: receivers read it differently.
     ["multipart/form-data; boundary=a b", [{ name: "boundary", value: "a", written: "a", trailing: "b" }]],
     ['multipart/form-data; boundary="open', [{ name: "boundary", value: "", written: "", trailing: '"open' }]],
+    // Blanks are spaces and tabs; any other whitespace ends a name or a token, and a `;` alone names nothing.
+    [
+      "a/b;\tx\t=\t1 ;; y",
+      [
+        { name: "x", value: "1", written: "1" },
+        { name: "y", value: "", written: "" },
+      ],
+    ],
+    ["a/b; x=1\u00a02", [{ name: "x", value: "1", written: "1", trailing: "2" }]],
+    ["a/b; x\u3000=1", [{ name: "x", value: "", written: "", trailing: "=1" }]],
+    ['a/b; x="1\\', [{ name: "x", value: "", written: "", trailing: '"1\\' }]],
   ])("%j → %j", (type, parameters) => {
     expect(mediaParameters(type)).toEqual(parameters);
   });
