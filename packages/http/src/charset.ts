@@ -105,7 +105,7 @@ export function decodeBody(
         encoding: "windows-1252",
         source: "fallback",
         replaced: false,
-        ...(label ? { unknownLabel: label } : {}),
+        ...(label !== undefined ? { unknownLabel: label } : {}),
       };
     }
     const text = new TextDecoder(encoding).decode(body, { stream: cut });

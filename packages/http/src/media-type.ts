@@ -12,14 +12,19 @@ export function isJsonType(mime: string): boolean {
 }
 
 /**
- * The charset label a Content-Type header names: its first `charset` parameter with a value, read as mediaParameters
- * reads one (a quoted-string unquoted and its quoted-pairs undone, `"utf\-8"` as `utf-8`; a `charset=` inside another
- * parameter's quoted value is that value's). One with none (`charset=`) names nothing, as browsers skip it.
+ * The charset label a Content-Type header names, as WHATWG's MIME type parser (and so browsers) reads it: the first
+ * `charset` parameter with a value, a quoted-string unquoted and its quoted-pairs undone (`"utf\-8"` is `utf-8`), one
+ * never closed read to the end (`"utf-8` is `utf-8`); a `charset=` inside another parameter's quoted value is that
+ * value's. A bare `charset` or `charset=` names nothing and is skipped; `charset=""` names the empty label, which no
+ * encoding has, and text after a token is part of it (`utf-8 x`): both are then labels nobody knows, passed over.
  */
 export function headerCharset(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
-  return mediaParameters(contentType).find((parameter) => parameter.name === "charset" && parameter.written !== "")
-    ?.value;
+  const charset = mediaParameters(contentType).find(
+    (parameter) => parameter.name === "charset" && parameter.written !== "",
+  );
+  if (charset?.trailing === undefined || charset.written.startsWith('"')) return charset?.value;
+  return `${charset.value} ${charset.trailing}`;
 }
 
 /**
@@ -47,6 +52,8 @@ export interface MediaParameter {
   written: string;
   /** Text after the value that is neither `;` nor whitespace (`a b`, `"a"b`), which receivers read differently. */
   trailing?: string;
+  /** A quoted value whose quote never closes (`"a; b=c`): read to the end of the header, which receivers differ on. */
+  unclosed?: true;
 }
 
 /**
@@ -67,21 +74,22 @@ export function mediaParameters(contentType: string): MediaParameter[] {
     i = skipBlanks(contentType, i);
     let written = "";
     let value = "";
+    let unclosed = false;
     if (contentType.charCodeAt(i) === EQUALS) {
       i = skipBlanks(contentType, i + 1);
       const valueAt = i;
       if (contentType.charCodeAt(i) === QUOTE) {
-        // A backslash escapes any character; a quote never closed leaves no value, and the rest is trailing text.
+        // A backslash escapes any character. A quote never closed runs to the end, `;`s and all, as WHATWG's "collect
+        // an HTTP quoted string" reads it (a last lone backslash kept), and browsers with it.
         let close = i + 1;
         while (close < end && contentType.charCodeAt(close) !== QUOTE) {
           close += contentType.charCodeAt(close) === BACKSLASH ? 2 : 1;
         }
-        if (close < end) {
-          i = close + 1;
-          written = contentType.slice(valueAt, i);
-          const inner = written.slice(1, -1);
-          value = inner.includes("\\") ? inner.replace(/\\([\s\S])/g, "$1") : inner;
-        }
+        unclosed = close >= end;
+        i = unclosed ? end : close + 1;
+        written = contentType.slice(valueAt, i);
+        const inner = unclosed ? written.slice(1) : written.slice(1, -1);
+        value = inner.includes("\\") ? inner.replace(/\\([\s\S])/g, "$1") : inner;
       } else {
         while (i < end && !endsToken(contentType.charCodeAt(i))) i++;
         written = value = contentType.slice(valueAt, i);
@@ -90,7 +98,13 @@ export function mediaParameters(contentType: string): MediaParameter[] {
     at = contentType.indexOf(";", i);
     if (name === "") continue;
     const trailing = contentType.slice(i, at < 0 ? end : at).trim();
-    parameters.push({ name: name.toLowerCase(), value, written, ...(trailing && { trailing }) });
+    parameters.push({
+      name: name.toLowerCase(),
+      value,
+      written,
+      ...(trailing && { trailing }),
+      ...(unclosed && { unclosed }),
+    });
   }
   return parameters;
 }

@@ -9,7 +9,14 @@ const ALLOWED = `1 to 70 letters, digits, spaces and '()+_,-./:=? (not ending in
 
 /** The boundary `contentType` names (undefined for none), or why it cannot delimit parts; nothing has been sent. */
 export function namedBoundary(contentType: string): { boundary: string | undefined } | { error: string } {
-  const named = mediaParameters(contentType).filter((parameter) => parameter.name === "boundary");
+  const parameters = mediaParameters(contentType);
+  const open = parameters.find((parameter) => parameter.unclosed);
+  if (open !== undefined) {
+    return {
+      error: `the Content-Type's ${open.name}=${open.written} never closes its quote, and receivers differ in where it ends (WHATWG's parser at the end of the header, swallowing any parameter after it); nothing was sent. Close the quote${open.name === "boundary" ? "" : `, or leave ${open.name} out`}`,
+    };
+  }
+  const named = parameters.filter((parameter) => parameter.name === "boundary");
   const [first] = named;
   if (first === undefined) return { boundary: undefined };
   const spelt = (parameter: typeof first) => `boundary=${parameter.written}${parameter.trailing ?? ""}`;

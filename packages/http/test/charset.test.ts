@@ -109,6 +109,7 @@ describe("decodeBody", () => {
       "text/plain; charset=bogus",
       'the declared charset "bogus" is not one this tool knows',
     ],
+    ["the empty label declared", 'text/plain; charset=""', 'the declared charset "" is not one this tool knows'],
   ])("names why a text body was read as windows-1252: %s", (_, type, why) => {
     const decoded = decodeBody(bytes("Caf", [0xe9]), type);
     expect(charsetNote(decoded)).toBe(
@@ -123,6 +124,8 @@ describe("decodeBody", () => {
     ["undeclared text/plain", latin, "text/plain", false, "Café", "fallback"],
     ["text/csv", latin, "text/csv; header=present", false, "Café", "fallback"],
     ["an unknown label, which WHATWG passes over", latin, "text/plain; charset=bogus", false, "Café", "fallback"],
+    // A quote never closed runs to the end of the header, as browsers read it: this one names a label they know.
+    ["a label in a quote never closed", latin, 'text/plain; charset="iso-8859-1', false, "Café", "header"],
     ["declared UTF-8 keeps U+FFFD", latin, "text/html; charset=utf-8", true, "Caf\uFFFD", "header"],
     // A quoted charset's quoted-pairs are undone (RFC 9110): "iso\-8859\-1" is a label browsers know.
     ["a quoted label with quoted-pairs", latin, 'text/plain; charset="iso\\-8859\\-1"', false, "Café", "header"],

@@ -45,10 +45,22 @@ describe("headerCharset", () => {
     // A `;` or `charset=` inside another parameter's quoted value is that value's.
     ['text/plain; title="x; charset=latin1"; charset=utf-8', "utf-8"],
     ['text/plain; title="x\\"; charset=latin1"', undefined],
-    // One without a value names nothing; the first that has one counts.
+    // One without a value names nothing, as WHATWG's MIME type parser skips it; the first that has one counts.
     ["text/plain; charset=; charset=utf-8", "utf-8"],
     ["text/plain; charset", undefined],
+    ["text/plain; charset; charset=utf-8", "utf-8"],
     ["text/plain; charset=latin1; charset=utf-8", "latin1"],
+    // charset="" names the empty label, which holds its place as WHATWG's does: no encoding has it, so a response
+    // falls back to sniffing and UTF-8, and a later charset is not read.
+    ['text/plain; charset=""', ""],
+    ['text/plain; charset=""; charset=utf-8', ""],
+    // A quote never closed runs to the end of the header, as WHATWG's parser (and browsers) read it.
+    ['text/plain; charset="utf-8', "utf-8"],
+    ['text/plain; charset="utf-8; format=flowed', "utf-8; format=flowed"],
+    ['text/plain; charset="utf\\-8', "utf-8"],
+    // Text after a token is part of the label (no encoding's), after a quoted-string it is not.
+    ["text/plain; charset=utf-8 x", "utf-8 x"],
+    ['text/plain; charset="utf-8" x', "utf-8"],
   ])("%s → %s", (type, label) => {
     expect(headerCharset(type)).toBe(label);
   });
@@ -100,7 +112,11 @@ describe("mediaParameters", () => {
     ['text/plain;;charset = "utf-8" ;', [{ name: "charset", value: "utf-8", written: '"utf-8"' }]],
     // What follows a value is kept apart: receivers read it differently.
     ["multipart/form-data; boundary=a b", [{ name: "boundary", value: "a", written: "a", trailing: "b" }]],
-    ['multipart/form-data; boundary="open', [{ name: "boundary", value: "", written: "", trailing: '"open' }]],
+    // A quote never closed runs to the end, `;`s and all, as WHATWG's parser reads it; its receivers differ.
+    [
+      'multipart/form-data; boundary="open; x=1',
+      [{ name: "boundary", value: "open; x=1", written: '"open; x=1', unclosed: true }],
+    ],
     // Blanks are spaces and tabs; any other whitespace ends a name or a token, and a `;` alone names nothing.
     [
       "a/b;\tx\t=\t1 ;; y",
@@ -111,7 +127,7 @@ describe("mediaParameters", () => {
     ],
     ["a/b; x=1\u00a02", [{ name: "x", value: "1", written: "1", trailing: "2" }]],
     ["a/b; x\u3000=1", [{ name: "x", value: "", written: "", trailing: "=1" }]],
-    ['a/b; x="1\\', [{ name: "x", value: "", written: "", trailing: '"1\\' }]],
+    ['a/b; x="1\\', [{ name: "x", value: "1\\", written: '"1\\', unclosed: true }]],
   ])("%j → %j", (type, parameters) => {
     expect(mediaParameters(type)).toEqual(parameters);
   });

@@ -35,7 +35,12 @@ describe("namedBoundary", () => {
       'multipart/form-data; boundary="a"b',
       `the Content-Type's boundary="a"b has text after its value, which receivers read differently; nothing was sent`,
     ],
-    ['multipart/form-data; boundary="open', `the Content-Type's boundary="open has text after its value`],
+    [
+      'multipart/form-data; boundary="open',
+      `the Content-Type's boundary="open never closes its quote, and receivers differ in where it ends (WHATWG's parser at the end of the header, swallowing any parameter after it); nothing was sent. Close the quote`,
+    ],
+    // The boundary= after another parameter's open quote is inside it for WHATWG's parser, outside for others.
+    ['multipart/form-data; x="a; boundary=b', `the Content-Type's x="a; boundary=b never closes its quote`],
   ])("refuses %j", (type, message) => {
     expect(namedBoundary(type)).toEqual({ error: expect.stringContaining(message) });
   });
