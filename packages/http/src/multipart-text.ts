@@ -4,6 +4,7 @@
 // of those line breaks is CRLF. Strict parsers (undici's, behind Node's Request.formData) reject bare LFs and a body
 // that never closes, so the upstream answers 400 or drops fields; this says so before anything is sent. Linear in
 // the text: each search starts where the last stopped, and the first fault ends the walk.
+import { cutIndex } from "@mcp-toolkit/core";
 import { mediaParameters, mediaType } from "./media-type.js";
 
 const NOTHING_SENT = "nothing was sent";
@@ -122,9 +123,9 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
-/** text[start, end) as JSON, its first 60 characters at most. */
+/** text[start, end) as JSON, its first 60 characters at most (never half a surrogate pair). */
 function shown(text: string, start: number, end: number): string {
-  return end - start > 60
-    ? `${JSON.stringify(text.slice(start, start + 60)).slice(0, -1)}…"`
-    : JSON.stringify(text.slice(start, end));
+  if (end - start <= 60) return JSON.stringify(text.slice(start, end));
+  const line = text.slice(start, end);
+  return `${JSON.stringify(line.slice(0, cutIndex(line, 60))).slice(0, -1)}…"`;
 }

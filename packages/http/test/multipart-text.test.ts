@@ -173,6 +173,12 @@ describe("malformedMultipart", () => {
     expect(malformedMultipart(`${mixed.slice(0, -2)}  \r\n`, "X", false)).toBeUndefined();
   });
 
+  it("shows at most 60 characters of a line at fault, never half a character", () => {
+    const line = `${"h".repeat(59)}😀 and more`;
+    const message = malformedMultipart(`--X\r\n${line}\n\r\nvalue\r\n--X--\r\n`, "X", true);
+    expect(message).toContain(`line 2 ("${"h".repeat(59)}…") ends in a bare LF`);
+  });
+
   it("walks a body in time linear in its size: a megabyte of parts, or of header lines, once", () => {
     const fields = Array.from({ length: 20_000 }, (_, i) => part(`f${i}`, "x".repeat(20)));
     const body = `--X\r\n${fields.join("\r\n--X\r\n")}\r\n--X--\r\n`;
