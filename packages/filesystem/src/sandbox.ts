@@ -11,6 +11,12 @@ export { ToolError };
 const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
 /** Opening for a look: never block on a FIFO, never adopt a terminal. */
 const READ_FLAGS = O_RDONLY | O_NONBLOCK | O_NOCTTY;
+/**
+ * Linux's O_PATH, which Node does not export: a descriptor that only names a file, good for fstat and the /proc
+ * readlink, and opened with no permission on the file or its folder (search on the way is enough). Its value is the
+ * generic one on every architecture Node builds for (alpha, parisc and sparc differ; Node runs on none of them).
+ */
+const O_PATH = 0o10000000;
 
 /**
  * Turns model-supplied paths into verified open file descriptors. One per server: it holds the
@@ -96,6 +102,29 @@ export class Sandbox extends SandboxPaths {
     if (!this.procFd) return this.open(input, this.child(dir, name));
     if (this.hidden.length > 0 && this.isHidden(path.join(dir.real, name))) throw hiddenError(input);
     return { fd: openSync(this.child(dir, name), READ_FLAGS | O_NOFOLLOW) };
+  }
+
+  /**
+   * The real path and metadata of `lex` (the path `input` names), which `open` could not open (a file the server's
+   * user may not read, in a folder it may not list either; a socket), or undefined where that cannot be had this way:
+   * off Linux, or where even O_PATH cannot open it. Opened with O_PATH and verified as `open` verifies, so a symlink
+   * is followed only to what lies inside a root, and what is described is what was opened. Only the failure path of
+   * `open` comes here: reads keep their one open.
+   */
+  lookAt(input: string, lex: string): { real: string; stat: Stats } | undefined {
+    if (!this.procFd) return undefined;
+    let fd: number;
+    try {
+      fd = openSync(lex, O_PATH);
+    } catch {
+      return undefined;
+    }
+    try {
+      const stat = fstatSync(fd);
+      return { real: this.verifyFd(input, fd, lex, stat), stat };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** A path that reaches `name` inside the opened directory itself, not whatever its path names now. */

@@ -14,13 +14,18 @@ export interface StatOnly {
 /**
  * The metadata of `lex` (the path `input` names), which could not be opened (`failure`): a file or folder the
  * server's user may not read, or a socket, still has a type, size and mode, and those say why the tools cannot read
- * it. Read through its verified parent's descriptor, without following a symlink at its end (where a link leads
- * is only known by opening it), so nothing outside the roots is described. Undefined where that cannot be done
- * either: the caller's own error stands.
+ * it. On Linux, from an O_PATH descriptor of it (Sandbox.lookAt), which needs no permission on its folder but search:
+ * what lies in a folder that may be passed through but not listed (mode 311) is described too. Elsewhere, read
+ * through its verified parent's descriptor, without following a symlink at its end (where a link leads is only known
+ * by opening it), so nothing outside the roots is described. Undefined where that cannot be done either: the
+ * caller's own error stands.
  */
 export function statOnly(sandbox: Sandbox, input: string, lex: string, failure: unknown): StatOnly | undefined {
   const code = (failure as Error).cause;
-  if ((code !== "EACCES" && code !== "ENXIO") || sandbox.isRoot(lex)) return undefined;
+  if (code !== "EACCES" && code !== "ENXIO") return undefined;
+  const looked = sandbox.lookAt(input, lex);
+  if (looked) return { ...looked, code };
+  if (sandbox.isRoot(lex)) return undefined;
   let dir: ReturnType<Sandbox["open"]>;
   try {
     dir = sandbox.open(input, path.dirname(lex));

@@ -219,6 +219,45 @@ describe("the sandbox, against hostile paths on a real tree", () => {
       expect(() => readListed(sandbox, "link-sub", "deep.txt")).toThrow(/kept from the file tools/);
     });
   });
+
+  // What get_file_info falls back to where a file cannot be opened to be read: an O_PATH descriptor, verified as
+  // Sandbox.open verifies, so a symlink leads no further than open would let it.
+  describe("Sandbox.lookAt: metadata through an O_PATH descriptor", () => {
+    it.for([
+      ["inside.txt", "inside.txt"],
+      ["link-in.txt", "inside.txt"],
+      ["chain-in1", "inside.txt"],
+      ["link-sub/deep.txt", "sub/deep.txt"],
+      ["link-out.txt", null],
+      ["abs-out.txt", null],
+      ["chain1", null],
+      ["link-dir-out/secret.txt", null],
+    ] as const)("%s", ([input, real], ctx) => {
+      if (process.platform !== "linux") ctx.skip("O_PATH and /proc/self/fd are Linux's");
+      const sandbox = new Sandbox([ws], true);
+      const at = path.join(ws, input);
+      if (real === null) {
+        expect(() => sandbox.lookAt(input, at)).toThrow(/outside the workspace root/);
+        return;
+      }
+      const seen = sandbox.lookAt(input, at);
+      expect(seen?.real).toBe(path.join(ws, real));
+      expect(seen?.stat.isFile()).toBe(true);
+    });
+
+    it("refuses a hidden file reached through a symlink", (ctx) => {
+      if (process.platform !== "linux") ctx.skip("O_PATH and /proc/self/fd are Linux's");
+      const sandbox = new Sandbox([ws], true, ["sub/deep.txt"]);
+      expect(() => sandbox.lookAt("link-sub/deep.txt", path.join(ws, "link-sub/deep.txt"))).toThrow(
+        /kept from the file tools/,
+      );
+    });
+
+    it("gives nothing where a path cannot even be looked at, or off /proc/self/fd", () => {
+      expect(new Sandbox([ws], true).lookAt("gone.txt", path.join(ws, "gone.txt"))).toBeUndefined();
+      expect(new Sandbox([ws], false).lookAt("inside.txt", path.join(ws, "inside.txt"))).toBeUndefined();
+    });
+  });
 });
 
 describe("a symlink inside the root whose target does not exist", () => {

@@ -144,15 +144,23 @@ describe("get_file_info of what the server's user may not read", () => {
     writeFileSync(path.join(ws.dir, "secret.txt"), "s");
     mkdirSync(path.join(ws.dir, "shut"));
     writeFileSync(path.join(ws.dir, "shut", "in.txt"), "i");
-    if (asRoot)
-      for (const p of ["", "secret.txt", "shut", "shut/in.txt"]) chownSync(path.join(ws.dir, p), 65534, 65534);
+    // A folder that may be passed through but not listed, holding what may not be read either.
+    mkdirSync(path.join(ws.dir, "pass", "inner"), { recursive: true });
+    writeFileSync(path.join(ws.dir, "pass", "locked.txt"), "l");
+    symlinkSync("locked.txt", path.join(ws.dir, "pass", "to-locked"));
+    const made = ["", "secret.txt", "shut", "shut/in.txt", "pass", "pass/inner", "pass/locked.txt"];
+    if (asRoot) for (const p of made) chownSync(path.join(ws.dir, p), 65534, 65534);
     chmodSync(path.join(ws.dir, "secret.txt"), 0o000);
     chmodSync(path.join(ws.dir, "shut"), 0o000);
+    chmodSync(path.join(ws.dir, "pass", "locked.txt"), 0o000);
+    chmodSync(path.join(ws.dir, "pass", "inner"), 0o311);
+    chmodSync(path.join(ws.dir, "pass"), 0o311);
     s = await connect({ root: ws.dir });
   });
   afterAll(async () => {
     await s.close();
     chmodSync(path.join(ws.dir, "shut"), 0o755);
+    chmodSync(path.join(ws.dir, "pass"), 0o755);
     ws.cleanup();
   });
   const call = (p: string) => {
@@ -184,6 +192,27 @@ describe("get_file_info of what the server's user may not read", () => {
         "m",
       ),
     );
+  });
+
+  // Metadata needs only search permission on the way, which is all stat(2) needs: Linux's O_PATH opens such a path to
+  // look at it. Elsewhere its folder must be opened, which a folder that may not be listed refuses.
+  it.for([
+    ["pass/locked.txt", "pass/locked.txt", "file", "000", false],
+    ["pass/inner", "pass/inner", "directory", "311", false],
+    ["pass/to-locked", "pass/locked.txt", "file", "000", true],
+  ] as const)("reports %s, in a folder it may pass through but not list", async ([p, shown, type, mode, link], ctx) => {
+    if (process.platform !== "linux") ctx.skip("only Linux's O_PATH looks at a path without opening its folder");
+    const result = await call(p);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      path: shown,
+      type,
+      symlink: link,
+      content: "none",
+      readable: false,
+      permissions: mode,
+    });
+    expect(textOf(result)).toMatch(/^type: \w+ \(the server's user, uid \d+, may not (read|list) it;/m);
   });
 
   it("still refuses what lies in a folder it may not search, saying what to do", async () => {
