@@ -40,7 +40,7 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
     let opened: ReturnType<Sandbox["open"]>;
     try {
       const input = absolute ? `/${dir}` : dir || ".";
-      opened = sandbox.openDir(input, sandbox.lexical(input));
+      opened = sandbox.openToList(input, sandbox.lexical(input));
     } catch {
       return [];
     }

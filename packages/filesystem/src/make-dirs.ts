@@ -71,7 +71,7 @@ export async function undoingMadeDirs<T>(sandbox: Sandbox, call: (made: MadeDirs
  * `made`, which takes over its parent's descriptor, to be removed again if the call fails.
  */
 export function makeDirs(sandbox: Sandbox, input: string, root: string, lex: string, made?: MadeDirs): Opened {
-  let dir = sandbox.open(input, root);
+  let dir = sandbox.openFolder(input, root);
   for (const part of path.relative(root, lex).split(path.sep).filter(Boolean)) {
     const child = sandbox.child(dir, part);
     let created = false;
@@ -84,7 +84,7 @@ export function makeDirs(sandbox: Sandbox, input: string, root: string, lex: str
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw sandbox.fsError(input, error);
       }
-      const next = sandbox.open(input, child);
+      const next = sandbox.openFolder(input, child);
       if (created) made?.add(dir, part, next);
       else closeSync(dir.fd);
       dir = next;

@@ -25,6 +25,22 @@ export function openFailure(sandbox: Sandbox, input: string, at: string, error: 
 }
 
 /**
+ * Why the folder at `lex` (the path `input` names) could not be opened to be listed, where the server's user may pass
+ * through it (search, x) but not read it (mode 311, a drop folder of 733): "permission denied" alone reads as if
+ * nothing in it could be reached, and a name in it can. Undefined for anything else, or off Linux (Sandbox.lookAt).
+ */
+export function unlistedFolder(sandbox: Sandbox, input: string, lex: string): ToolError | undefined {
+  const seen = sandbox.lookAt(input, lex);
+  // "d/." can be looked at only with search permission on d (path.join would drop the ".").
+  if (!seen?.stat.isDirectory() || !sandbox.lookAt(input, `${lex}/.`)) return undefined;
+  const mode = (seen.stat.mode & 0o7777).toString(8).padStart(3, "0");
+  return new ToolError(
+    `${quote(input)}: a folder the server's user may pass through but not list (permissions ${mode}), so list_directory, directory_tree and search_files cannot show what is in it; a name in it that you know is read, written and described as anywhere else: ask the user for the names, or to grant read (r) permission on the folder`,
+    { cause: "EACCES" },
+  );
+}
+
+/**
  * The path `Sandbox.child` gave, with its /proc/self/fd/N directory replaced by that directory's real path: a symlink
  * in it resolves against where the directory is, not against /proc (which lies outside every root).
  */

@@ -2,7 +2,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readlinkSync, ty
 import path from "node:path";
 import { hiddenError, ToolError } from "./errors.js";
 import { asDirectory, type MadeDirs, makeDirs } from "./make-dirs.js";
-import { openFailure, unproxied } from "./open-failure.js";
+import { openFailure, unlistedFolder, unproxied } from "./open-failure.js";
 import { namesDirectory, quote, rootOf } from "./path-policy.js";
 import { type Opened, SandboxPaths } from "./sandbox-paths.js";
 
@@ -74,13 +74,14 @@ export class Sandbox extends SandboxPaths {
   }
 
   /**
-   * Open the directory at lexical path `lex`. With `made`, missing components are made one at a time, each created
+   * Open the directory at lexical path `lex`, to make, replace, move or remove entries in it: one the server's user may
+   * not list is held by an O_PATH descriptor (`openFolder`), so a tool that lists uses `openToList`. With `made`, missing components are made one at a time, each created
    * and opened relative to an already verified parent descriptor (`mkdir -p`), and recorded in `made`, to be removed
    * again if the call fails (make-dirs.ts).
    */
   openDir(input: string, lex: string, made?: MadeDirs): Opened {
     try {
-      return asDirectory(this, input, this.open(input, lex));
+      return asDirectory(this, input, this.openFolder(input, lex));
     } catch (error) {
       if (!made || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
     }
@@ -105,13 +106,53 @@ export class Sandbox extends SandboxPaths {
   }
 
   /**
+   * Open the directory at `lex` to list it: as `open` does, since an O_PATH descriptor cannot be listed. One the
+   * server's user may pass through but not list is refused saying so, and that names in it can still be reached.
+   */
+  openToList(input: string, lex: string): Opened {
+    try {
+      return asDirectory(this, input, this.open(input, lex));
+    } catch (error) {
+      if ((error as Error).cause !== "EACCES") throw error;
+      throw unlistedFolder(this, input, lex) ?? error;
+    }
+  }
+
+  /**
+   * Open `lex`, a folder to work in, as `open` does; where the server's user may not list it (EACCES: mode 311, or a
+   * drop folder of 733), on Linux an O_PATH descriptor of it instead (see `lookAt`). That anchors `child` paths, and
+   * the files made, renamed and removed through them, as well as a readable one does, needing the search and write
+   * permission the kernel itself asks for; it cannot be listed (a readdir fails EACCES, as the open did) or fsync-ed.
+   */
+  openFolder(input: string, lex: string): Opened {
+    try {
+      return this.open(input, lex);
+    } catch (error) {
+      if ((error as Error).cause !== "EACCES") throw error;
+      const held = this.openPath(input, lex);
+      if (!held) throw error;
+      return held;
+    }
+  }
+
+  /**
    * The real path and metadata of `lex` (the path `input` names), which `open` could not open (a file the server's
    * user may not read, in a folder it may not list either; a socket), or undefined where that cannot be had this way:
-   * off Linux, or where even O_PATH cannot open it. Opened with O_PATH and verified as `open` verifies, so a symlink
-   * is followed only to what lies inside a root, and what is described is what was opened. Only the failure path of
-   * `open` comes here: reads keep their one open.
+   * off Linux, or where even O_PATH cannot open it. Only the failure path of `open` comes here: reads keep their one
+   * open.
    */
   lookAt(input: string, lex: string): { real: string; stat: Stats } | undefined {
+    const opened = this.openPath(input, lex);
+    if (opened) closeSync(opened.fd);
+    return opened && { real: opened.real, stat: opened.stat };
+  }
+
+  /**
+   * `lex` opened with O_PATH, which asks no permission of it (search on the way, as stat does), and verified as
+   * `open` verifies: a symlink is followed only to what lies inside a root, and what is described is what was opened.
+   * Undefined off Linux, or where even that open fails.
+   */
+  private openPath(input: string, lex: string): Opened | undefined {
     if (!this.procFd) return undefined;
     let fd: number;
     try {
@@ -121,9 +162,10 @@ export class Sandbox extends SandboxPaths {
     }
     try {
       const stat = fstatSync(fd);
-      return { real: this.verifyFd(input, fd, lex, stat), stat };
-    } finally {
+      return { fd, real: this.verifyFd(input, fd, lex, stat), stat };
+    } catch (error) {
       closeSync(fd);
+      throw error;
     }
   }
 

@@ -43,7 +43,7 @@ export function summarizeFolderPrompt(ctx: Context) {
 
 /** The folder's README (any case, any extension), cut to its share of the response cap. */
 async function readmeOf(ctx: Context, folder: string): Promise<{ name: string; text: string } | undefined> {
-  const dir = ctx.sandbox.openDir(folder, ctx.sandbox.lexical(folder));
+  const dir = ctx.sandbox.openToList(folder, ctx.sandbox.lexical(folder));
   let names: string[];
   try {
     names = ctx.sandbox

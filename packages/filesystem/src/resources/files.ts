@@ -166,7 +166,7 @@ async function listFiles(
   for (const [index, root] of sandbox.realRoots.entries()) {
     if (at && index < at.root) continue;
     if (listed >= limits.maxEntries) return { resources: files };
-    const dir = sandbox.openDir(root, root);
+    const dir = sandbox.openToList(root, root);
     let stats: WalkStats;
     try {
       stats = await walk(sandbox, root, dir, {

@@ -46,7 +46,7 @@ export function directoryTreeTool(ctx: Context) {
       const depth = Math.min(maxDepth, limits.maxDepth);
       const excluded = exclude?.length ? await globMatcher(exclude) : undefined;
       const budget = new Budget(limits.searchTimeoutMs, call.signal);
-      const dir = sandbox.openDir(path, sandbox.lexical(path));
+      const dir = sandbox.openToList(path, sandbox.lexical(path));
       try {
         const shown = sandbox.display(dir.real);
         const head = `${shownName(shown)}/`;

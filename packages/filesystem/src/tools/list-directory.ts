@@ -38,7 +38,7 @@ export function listDirectoryTool(ctx: Context) {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path = "." }) => {
       const { sandbox, limits } = ctx;
-      const dir = sandbox.openDir(path, sandbox.lexical(path));
+      const dir = sandbox.openToList(path, sandbox.lexical(path));
       try {
         const read = sandbox.call(path, () => readEntriesSync(sandbox.child(dir, ""), limits.maxScanEntries));
         const scanCapped = read.length > limits.maxScanEntries;

@@ -81,7 +81,7 @@ export function searchFilesTool(ctx: Context) {
       const progress = new SearchProgress(call.progress);
       let timedOut = false;
       let cancelled = false;
-      const dir = sandbox.openDir(path, sandbox.lexical(path));
+      const dir = sandbox.openToList(path, sandbox.lexical(path));
       const hits = new SearchHits(skip, limits.maxResults, limits.maxResponseBytes);
       /** Files not searched: over --max-file-bytes, or not readable (those also counted in `unreadableFiles`). */
       let skipped = 0;
