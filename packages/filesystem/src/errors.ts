@@ -1,7 +1,7 @@
 import path from "node:path";
 import { expandHome } from "@mcp-toolkit/core";
 import { HIDDEN, outsideReason, quote } from "./path-policy.js";
-import { shownName } from "./shown-name.js";
+import { quotedName, shownName } from "./shown-name.js";
 
 /**
  * A refusal whose message is ready for the model; tools let it propagate to become an isError result. `refusal`
@@ -55,6 +55,18 @@ export function outsideError(
  */
 export function notADirectoryError(input: string, shown: string): ToolError {
   return new ToolError(`${quote(input)}: ${shownName(shown)} is a file, not a directory`, { cause: "ENOTDIR" });
+}
+
+/**
+ * The refusal (EACCES) to make or remove `input`'s entry in its folder `folder`, already opened (so passed through),
+ * shown as the tools show paths: that needs write permission on the folder alone, so the folder is named, where "on
+ * the file or on a folder of its path" left the model to guess which. `undone` says what did not happen.
+ */
+export function folderNotWritable(input: string, folder: string, undone: string): ToolError {
+  return new ToolError(
+    `${quote(input)}: permission denied: the folder ${quotedName(folder)} is not writable by the server's user; ${undone} — ask the user to grant write (w) permission on the folder, or use another path`,
+    { cause: "EACCES" },
+  );
 }
 
 /** An actionable message for an errno failure on `input`; the errno code is kept as `cause`. */

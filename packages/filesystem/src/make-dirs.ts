@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, mkdirSync, rmdirSync } from "node:fs";
 import path from "node:path";
-import { hiddenError, notADirectoryError } from "./errors.js";
+import { folderNotWritable, hiddenError, notADirectoryError } from "./errors.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
 
@@ -82,7 +82,9 @@ export function makeDirs(sandbox: Sandbox, input: string, root: string, lex: str
         mkdirSync(child);
         created = made !== undefined;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw sandbox.fsError(input, error);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EACCES") throw folderNotWritable(input, sandbox.display(dir.real), "no folder made");
+        if (code !== "EEXIST") throw sandbox.fsError(input, error);
       }
       const next = sandbox.openFolder(input, child);
       if (created) made?.add(dir, part, next);

@@ -3,6 +3,7 @@ import { accessSync, closeSync, constants, fsyncSync, lstatSync, readlinkSync, u
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { plural, sliceUtf8, tracing } from "@mcp-toolkit/core";
+import { folderNotWritable } from "./errors.js";
 import { checkVersion, type Expected, NEW_FILE } from "./file-version.js";
 import { type MadeDirs, undoingMadeDirs } from "./make-dirs.js";
 import { namesDirectory, quote } from "./path-policy.js";
@@ -146,6 +147,7 @@ async function writeIn(
             { cause: code },
           );
         }
+        if (code === "EACCES") throw folderNotWritable(input, sandbox.display(dir.real), "nothing written");
         throw sandbox.fsError(input, error);
       },
     );

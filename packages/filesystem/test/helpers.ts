@@ -112,6 +112,22 @@ export const DIST = new URL("../dist/", import.meta.url).href;
  * What `script` (an ES module, run by `node -e` as the unprivileged user nobody, 65534) prints, trimmed; the test is
  * skipped where that user cannot run the build (a home directory closed to others): there is nothing to learn there.
  */
+/**
+ * `call` run as nobody (effective uid and gid) where the tests run as root, who passes every permission check, so
+ * an in-process server's permission refusals can be tested; as any other user, run as is.
+ */
+export async function asNobodyIfRoot<T>(call: () => Promise<T>): Promise<T> {
+  if (process.getuid?.() !== 0) return call();
+  process.setegid?.(65534);
+  process.seteuid?.(65534);
+  try {
+    return await call();
+  } finally {
+    process.seteuid?.(0);
+    process.setegid?.(0);
+  }
+}
+
 export function printedAsNobody(ctx: TestContext, script: string): string {
   const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
     uid: 65534,

@@ -4,7 +4,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from "vitest";
-import { connect, tempDir, textOf } from "./helpers.js";
+import { asNobodyIfRoot, connect, tempDir, textOf } from "./helpers.js";
 
 const asRoot = process.getuid?.() === 0;
 
@@ -31,15 +31,7 @@ describe("tools in a folder the server's user may pass through but not list", ()
   const call = async (ctx: TestContext, tool: string, args: Record<string, unknown>) => {
     // O_PATH, which holds such a folder without opening it to be listed, is Linux's.
     if (process.platform !== "linux") ctx.skip("only Linux's O_PATH holds a folder that may not be listed");
-    if (!asRoot) return s.call(tool, args);
-    process.setegid?.(65534);
-    process.seteuid?.(65534);
-    try {
-      return await s.call(tool, args);
-    } finally {
-      process.seteuid?.(0);
-      process.setegid?.(0);
-    }
+    return asNobodyIfRoot(() => s.call(tool, args));
   };
   const inDrop = (name: string) => {
     chmodSync(drop, 0o755);

@@ -2,9 +2,11 @@ import { closeSync, lstatSync, rmdirSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { defineTool, ok, unconfirmed } from "@mcp-toolkit/core";
 import { z } from "zod";
+import { folderNotWritable } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
+import type { Opened } from "../sandbox-paths.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes } from "../text.js";
 
@@ -48,10 +50,14 @@ export function deleteFileTool(ctx: Context) {
                 `${quote(input)}: directory is not empty; delete_file removes only files and empty directories — delete its contents first`,
               );
             }
-            throw sandbox.fsError(input, error);
+            throw unremoved(ctx, input, dir, error);
           }
         } else {
-          sandbox.call(input, () => unlinkSync(target));
+          try {
+            unlinkSync(target);
+          } catch (error) {
+            throw unremoved(ctx, input, dir, error);
+          }
         }
         const what = stat.isDirectory() ? "directory" : stat.isSymbolicLink() ? "symlink" : "file";
         return ok(`deleted ${what} ${shownName(sandbox.display(real))}`);
@@ -60,4 +66,10 @@ export function deleteFileTool(ctx: Context) {
       }
     },
   });
+}
+
+/** Why `input` could not be removed from the opened folder `dir`: one that is not writable is named. */
+function unremoved(ctx: Context, input: string, dir: Opened, error: unknown): Error {
+  if ((error as NodeJS.ErrnoException).code !== "EACCES") return ctx.sandbox.fsError(input, error);
+  return folderNotWritable(input, ctx.sandbox.display(dir.real), "nothing deleted");
 }
