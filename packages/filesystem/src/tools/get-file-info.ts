@@ -51,7 +51,9 @@ export function getFileInfoTool(ctx: Context) {
         // Metadata needs no read permission: a file the server may not read still tells its mode and owner.
         const seen = statOnly(sandbox, path, lex, error);
         if (!seen) throw error;
-        return describe(ctx, lex, { ...seen, fd: undefined });
+        // A folder that may be passed through ("d/." can be looked at) lacks only read permission.
+        const searchable = seen.stat.isDirectory() && sandbox.lookAt(path, `${lex}/.`) !== undefined;
+        return describe(ctx, lex, { ...seen, fd: undefined, searchable });
       }
       try {
         return describe(ctx, lex, { ...file, code: undefined });
@@ -63,7 +65,11 @@ export function getFileInfoTool(ctx: Context) {
 }
 
 /** The reply for what `lex` led to: opened (`fd`), or only stat-ed, since `code` kept it from being opened. */
-function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; fd?: number; code?: string }) {
+function describe(
+  ctx: Context,
+  lex: string,
+  seen: { real: string; stat: Stats; fd?: number; code?: string; searchable?: boolean },
+) {
   const { sandbox } = ctx;
   const { stat, fd } = seen;
   const type = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
@@ -105,7 +111,7 @@ function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; 
   const kind = mimeType
     ? ` (${mimeType})`
     : seen.code === "EACCES"
-      ? ` (${unreadable(stat)})`
+      ? ` (${unreadable(stat, seen.searchable)})`
       : type === "file"
         ? ` (${content}${notUtf8(fault)}${encodingNote(encoding, unmarked)})`
         : type === "other"
@@ -123,11 +129,15 @@ function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; 
   return ok(text, info);
 }
 
-/** Why the tools cannot read what the server's user may not open, with what the user would change. */
-function unreadable(stat: Stats): string {
+/**
+ * Why the tools cannot read what the server's user may not open, with what the user would change: for a folder it
+ * may already pass through (`searchable`), read permission alone.
+ */
+function unreadable(stat: Stats, searchable = false): string {
   const user = process.getuid ? `, uid ${process.getuid()},` : "";
   const may = stat.isDirectory() ? "list" : "read";
-  return `the server's user${user} may not ${may} it; it is owned by uid ${stat.uid}, gid ${stat.gid}: ask the user to grant ${may === "list" ? "read and search (x)" : "read"} permission`;
+  const grant = may === "list" && !searchable ? "read and search (x)" : "read";
+  return `the server's user${user} may not ${may} it; it is owned by uid ${stat.uid}, gid ${stat.gid}: ask the user to grant ${grant} permission`;
 }
 
 function encodingNote(encoding: BomEncoding | undefined, unmarked: "UTF-16" | "UTF-32" | undefined): string {

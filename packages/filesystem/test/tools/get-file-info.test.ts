@@ -197,23 +197,32 @@ describe("get_file_info of what the server's user may not read", () => {
   // Metadata needs only search permission on the way, which is all stat(2) needs: Linux's O_PATH opens such a path to
   // look at it. Elsewhere its folder must be opened, which a folder that may not be listed refuses.
   it.for([
-    ["pass/locked.txt", "pass/locked.txt", "file", "000", false],
-    ["pass/inner", "pass/inner", "directory", "311", false],
-    ["pass/to-locked", "pass/locked.txt", "file", "000", true],
-  ] as const)("reports %s, in a folder it may pass through but not list", async ([p, shown, type, mode, link], ctx) => {
-    if (process.platform !== "linux") ctx.skip("only Linux's O_PATH looks at a path without opening its folder");
-    const result = await call(p);
-    expect(result.isError, textOf(result)).toBeFalsy();
-    expect(result.structuredContent).toMatchObject({
-      path: shown,
-      type,
-      symlink: link,
-      content: "none",
-      readable: false,
-      permissions: mode,
-    });
-    expect(textOf(result)).toMatch(/^type: \w+ \(the server's user, uid \d+, may not (read|list) it;/m);
-  });
+    ["pass/locked.txt", "pass/locked.txt", "file", "000", false, "may not read it", "read"],
+    // Passed through already: read permission is all it lacks.
+    ["pass/inner", "pass/inner", "directory", "311", false, "may not list it", "read"],
+    ["pass/to-locked", "pass/locked.txt", "file", "000", true, "may not read it", "read"],
+  ] as const)(
+    "reports %s, in a folder it may pass through but not list",
+    async ([p, shown, type, mode, link, may, grant], ctx) => {
+      if (process.platform !== "linux") ctx.skip("only Linux's O_PATH looks at a path without opening its folder");
+      const result = await call(p);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({
+        path: shown,
+        type,
+        symlink: link,
+        content: "none",
+        readable: false,
+        permissions: mode,
+      });
+      expect(textOf(result)).toMatch(
+        new RegExp(
+          `^type: ${type} \\(the server's user, uid \\d+, ${may}; .*: ask the user to grant ${grant} permission\\)$`,
+          "m",
+        ),
+      );
+    },
+  );
 
   it("still refuses what lies in a folder it may not search, saying what to do", async () => {
     const result = await call("shut/in.txt");
