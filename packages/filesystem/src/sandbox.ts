@@ -75,9 +75,9 @@ export class Sandbox extends SandboxPaths {
 
   /**
    * Open the directory at lexical path `lex`, to make, replace, move or remove entries in it: one the server's user may
-   * not list is held by an O_PATH descriptor (`openFolder`), so a tool that lists uses `openToList`. With `made`, missing components are made one at a time, each created
-   * and opened relative to an already verified parent descriptor (`mkdir -p`), and recorded in `made`, to be removed
-   * again if the call fails (make-dirs.ts).
+   * not list is held by an O_PATH descriptor (`openFolder`), so a tool that lists uses `openToList`. With `made`,
+   * missing components are made one at a time, each created and opened relative to an already verified parent
+   * descriptor (`mkdir -p`), and recorded in `made`, to be removed again if the call fails (make-dirs.ts).
    */
   openDir(input: string, lex: string, made?: MadeDirs): Opened {
     try {
