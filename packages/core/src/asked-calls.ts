@@ -4,10 +4,24 @@
 // SDK answers the call itself, or (cancelled) nobody, and the call's audit line and stats said only that it asked.
 // Here such a call's end is told to the registration that wrote that line. (A 2026-07-28 call is asked in a result,
 // each round a request of its own, which ends there.)
-import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
+//
+// A server that stops withdraws the questions still waiting, so that each such call is answered, as a running call
+// is, that the server is shutting down, rather than have its connection close under it. The SDK's 2025 question is
+// an elicitation/create request of its own, which the SDK settles only with the client's answer, its timeout or the
+// connection closing; aborting the call instead would have the SDK answer nothing. So the client is told the question
+// is withdrawn (notifications/cancelled, as the SDK says of a question whose wait ended), and the SDK is handed the
+// answer the client would have given to it, an error saying why: the SDK then answers the call once, as for a client
+// that failed to ask, and unanswered-question.ts words that answer.
+import type { CallToolResult, JSONRPCMessage, McpServer, Transport } from "@modelcontextprotocol/server";
 import { watchRequests } from "./request-watch.js";
 import { CANCELLED_BY_CLIENT, fail } from "./results.js";
-import { SHUTTING_DOWN } from "./running-calls.js";
+import { type AskingCall, type RunningCalls, SHUTTING_DOWN } from "./running-calls.js";
+
+/** The error the SDK is handed for a question the stopping server withdrew, as its client's answer to it. */
+export const QUESTION_WITHDRAWN = `${SHUTTING_DOWN}, so the question was withdrawn before the user answered`;
+
+/** The JSON-RPC error code of that answer: an implementation-defined server error, as JSON-RPC reserves for them. */
+const WITHDRAWN_CODE = -32000;
 
 /** How a call that asked its user ended without its handler running again. */
 export type AskedEnd = { result: CallToolResult } | { cancelled: true };
@@ -24,17 +38,59 @@ interface Waiting {
   signal: AbortSignal;
   onAbort: () => void;
   ended: (end: AskedEnd) => void;
+  /** The id of the elicitation/create that puts its question, once the SDK has sent it. */
+  question?: string | number;
+  /** The server stopping has withdrawn its question (or will, once the question is sent). */
+  withdrawn: boolean;
+  /** How the server stopping reaches it (running-calls.ts). */
+  asking?: AskingCall;
 }
 
-/** Watch `server`'s answers, from its next connection on, for the calls reported to `asked`. */
-export function watchAskedCalls(server: McpServer): AskedCalls {
+/**
+ * Watch `server`'s answers, from its next connection on, for the calls reported to `asked`; `running` (the factory's)
+ * withdraws their questions when the server stops. A server none of whose calls asks (a 2026-07-28 request's) is not
+ * slowed: the questions it sends are watched from the first call that asks.
+ */
+export function watchAskedCalls(server: McpServer, running?: RunningCalls): AskedCalls {
   const waiting = new Map<string | number, Waiting>();
+  let connection: Transport | undefined;
   const take = (id: string | number): Waiting | undefined => {
     const call = waiting.get(id);
     if (call === undefined) return undefined;
     waiting.delete(id);
     call.signal.removeEventListener("abort", call.onAbort);
+    call.asking?.end();
     return call;
+  };
+  // The client is told first: over HTTP, the call's answer ends the stream the notice goes out on.
+  const withdraw = (id: string | number, call: Waiting) => {
+    call.withdrawn = true;
+    const { question } = call;
+    if (question === undefined || connection === undefined || waiting.get(id) !== call) return;
+    const cancel = { method: "notifications/cancelled", params: { requestId: question, reason: QUESTION_WITHDRAWN } };
+    connection.send({ jsonrpc: "2.0", ...cancel }, { relatedRequestId: id }).catch(() => {});
+    const answer: JSONRPCMessage = {
+      jsonrpc: "2.0",
+      id: question,
+      error: { code: WITHDRAWN_CODE, message: QUESTION_WITHDRAWN },
+    };
+    connection.onmessage?.(answer);
+  };
+  // Which question is each waiting call's, from the first call that asks on: the SDK sends it in the call's name.
+  const watchQuestions = () => {
+    const transport = server.server.transport;
+    if (transport === undefined || transport === connection) return;
+    connection = transport;
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      const related = options?.relatedRequestId;
+      const call = waiting.size > 0 ? questionOf(message, related, waiting) : undefined;
+      if (call === undefined || related === undefined) return send(message, options);
+      return send(message, options).then(() => {
+        call.question = (message as { id: string | number }).id;
+        if (call.withdrawn) withdraw(related, call);
+      });
+    };
   };
   watchRequests(server, {
     // Only while a call waits on its user's answer is any answer looked at.
@@ -52,14 +108,29 @@ export function watchAskedCalls(server: McpServer): AskedCalls {
     asked(id, signal, ended) {
       take(id);
       const onAbort = () => take(id)?.ended({ cancelled: true });
-      waiting.set(id, { signal, onAbort, ended });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
+      const call: Waiting = { signal, onAbort, ended, withdrawn: false };
+      waiting.set(id, call);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      if (running === undefined) return;
+      watchQuestions();
+      call.asking = running.asking(() => withdraw(id, call));
     },
     resumed(id) {
       take(id);
     },
   };
+}
+
+/** The waiting call whose question `message` is, sent in the name of the call `related`; undefined for any other. */
+function questionOf(
+  message: JSONRPCMessage,
+  related: unknown,
+  waiting: ReadonlyMap<string | number, Waiting>,
+): Waiting | undefined {
+  const { method, id } = message as { method?: unknown; id?: unknown };
+  if (method !== "elicitation/create" || (typeof id !== "string" && typeof id !== "number")) return undefined;
+  return typeof related === "string" || typeof related === "number" ? waiting.get(related) : undefined;
 }
 
 /**

@@ -139,9 +139,17 @@ class Call implements RunningCall {
   }
 }
 
+/** A 2025-era call waiting on its user's answer (asked-calls.ts), as the shutdown reaches it. */
+export interface AskingCall {
+  /** The call has ended (answered, or its connection gone): the shutdown no longer waits for it. */
+  end(): void;
+}
+
 /** The tool calls a server factory's servers are running, which its close() stops and waits for. */
 export class RunningCalls {
   readonly #calls = new Set<Call>();
+  /** Of 2025-era calls waiting on their user's answer, what withdraws each one's question (asking). */
+  readonly #asking = new Set<() => void>();
   /** Controllers of calls that ended with their signal never aborted and no listener left on it, for reuse. */
   readonly #idle: AbortController[] = [];
   /** How many calls each of #idle's controllers has served, in the same order. */
@@ -170,10 +178,29 @@ export class RunningCalls {
     for (const call of this.#calls) call.listen();
   }
 
+  /**
+   * Track a 2025-era call waiting on its user's answer, from now until its `end()`: the server stopping runs
+   * `withdraw`, which withdraws the question so that the call is answered that the server is shutting down.
+   */
+  asking(withdraw: () => void): AskingCall {
+    const own = () => withdraw();
+    this.#asking.add(own);
+    if (this.#stopping) own();
+    return {
+      end: () => {
+        if (this.#asking.delete(own)) this.#checkEmpty();
+      },
+    };
+  }
+
   #ended(call: Call): void {
     this.#calls.delete(call);
     this.#keep(call.controller, call.uses);
-    if (this.#calls.size === 0) this.#emptied?.();
+    this.#checkEmpty();
+  }
+
+  #checkEmpty(): void {
+    if (this.#calls.size === 0 && this.#asking.size === 0) this.#emptied?.();
   }
 
   /**
@@ -194,12 +221,16 @@ export class RunningCalls {
     return this.#stopping !== undefined;
   }
 
-  /** Stop every call running, and every call begun from now on; resolves once each has been answered. */
+  /**
+   * Stop every call running, and every call begun from now on, and withdraw the questions of those waiting on their
+   * user; resolves once each has been answered (or its connection has gone).
+   */
   stop(): Promise<void> {
     this.#stopping ??= new Promise<void>((resolve) => {
       this.#emptied = resolve;
       for (const call of this.#calls) call.stop();
-      if (this.#calls.size === 0) resolve();
+      for (const withdraw of [...this.#asking]) withdraw();
+      this.#checkEmpty();
     });
     return this.#stopping;
   }

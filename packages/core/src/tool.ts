@@ -122,7 +122,7 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
           .map(({ tool, argumentNames }) => ({ name: tool.name, argumentNames }));
       const offered = new Set<string>();
       const unaskable = explainUnaskableCalls(server);
-      const waiting = watchAskedCalls(server);
+      const waiting = watchAskedCalls(server, running);
       for (const { tool, input, argumentNames, output } of compiled) {
         if (allowed && !allowed.has(tool.name)) continue;
         offered.add(tool.name);

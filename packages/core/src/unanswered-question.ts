@@ -7,7 +7,9 @@
 // nothing was changed nor what to do.
 // (A 2026-07-28 client is asked within the call, multi round-trip: no request waits on the user there.)
 import type { McpServer } from "@modelcontextprotocol/server";
+import { QUESTION_WITHDRAWN } from "./asked-calls.js";
 import { onConnect } from "./request-watch.js";
+import { SHUTTING_DOWN } from "./running-calls.js";
 
 /** How long a call waits for its user to answer a question on a 2025-era connection. */
 export const QUESTION_WAIT_MS = 90_000;
@@ -38,6 +40,10 @@ export function unansweredMessage(text: string, waitMs = QUESTION_WAIT_MS): stri
   // On one line: a reason's first line alone can be just "Invalid result for elicitation/create: [".
   const reason = CLIENT_FAILED.exec(text)?.[1]?.replace(/\s+/g, " ").trim();
   if (!reason || CLOSED.test(reason)) return undefined;
+  // The server stopping withdrew the question (asked-calls.ts), in the words it handed the SDK.
+  if (reason === QUESTION_WITHDRAWN) {
+    return `Not done: the user was asked to confirm this call, and ${SHUTTING_DOWN}, so the question was withdrawn before they answered. Nothing was changed; call again (another instance may answer).`;
+  }
   const quoted = reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason;
   return `Not done: this call needs the user's confirmation, and their client failed to ask them (it reported: ${quoted}). Nothing was changed. Call again to have the user asked again; if it fails again, tell the user their client cannot show the confirmation question, so this cannot be done through it until that is fixed.`;
 }

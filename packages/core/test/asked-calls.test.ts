@@ -7,6 +7,7 @@ import { QUESTION_WAIT_MS } from "../src/unanswered-question.js";
 import { memoryAudit } from "./audit-trail.js";
 import { type ClientKind, connectClient, type ElicitAnswer, type TestClient } from "./clients.js";
 import { deleteItemTool } from "./delete-item.js";
+import { WITHDRAWN } from "./shutdown-call.js";
 
 const clients: TestClient[] = [];
 afterEach(async () => {
@@ -82,13 +83,31 @@ describe.each<ClientKind>(["v1@2025-11-25", "v2@2025-06-18"])("a %s client asked
     },
   );
 
-  it("whose server stops meanwhile: the call is audited as the shutdown, not as the client's cancel", async () => {
+  it("whose server stops meanwhile: the call is answered that the server is shutting down, and audited so", async () => {
+    const { items, client, asked, lines, factory, stats } = await vault(kind, never);
+    const call = client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    await vi.waitFor(() => expect(asked).toHaveLength(1));
+    // As a stopping bin does: its calls are stopped (the question withdrawn), then its connections closed.
+    await factory.close();
+    const result = await call;
+    await client.close();
+    expect(result).toMatchObject({ isError: true, content: [{ type: "text", text: WITHDRAWN }] });
+    expect(lines()).toEqual([
+      { outcome: "asked", reason: null },
+      { outcome: "error", reason: WITHDRAWN },
+    ]);
+    expect(stats()).toMatchObject({ calls: 1, errors: 1 });
+    expect(items.has("ledger")).toBe(true);
+  });
+
+  it("whose connection is cut before the answer goes out: audited as the shutdown, not the client's cancel", async () => {
     const { items, client, asked, lines, factory } = await vault(kind, never);
     const call = client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
     await vi.waitFor(() => expect(asked).toHaveLength(1));
-    // As a stopping bin does: its calls are stopped, then its connections closed.
-    await factory.close();
+    // As a second SIGTERM does: the connection closes before the withdrawn question's answer is sent.
+    const closing = factory.close();
     await client.close();
+    await closing;
     await call.catch(() => {});
     await vi.waitFor(() => expect(lines()).toHaveLength(2));
     expect(lines()[1]).toEqual({

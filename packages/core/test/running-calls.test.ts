@@ -212,3 +212,31 @@ describe("a server factory closed while calls run", () => {
     });
   });
 });
+
+describe("RunningCalls: a 2025-era call waiting on its user's answer", () => {
+  it("has its question withdrawn by stop(), which resolves once the call has ended", async () => {
+    const running = new RunningCalls();
+    const withdrawn: string[] = [];
+    const waiting = running.asking(() => withdrawn.push("waiting"));
+    const answered = running.asking(() => withdrawn.push("answered"));
+    answered.end();
+    let stopped = false;
+    const stopping = running.stop().then(() => {
+      stopped = true;
+    });
+    expect(withdrawn).toEqual(["waiting"]);
+    await Promise.resolve();
+    expect(stopped).toBe(false);
+    waiting.end();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+
+  it("asking once the server is stopping, has its question withdrawn at once", async () => {
+    const running = new RunningCalls();
+    await running.stop();
+    const withdrawn: string[] = [];
+    running.asking(() => withdrawn.push("late")).end();
+    expect(withdrawn).toEqual(["late"]);
+  });
+});

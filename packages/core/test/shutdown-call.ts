@@ -3,6 +3,10 @@
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import type { BuiltServer } from "./built-server.js";
 
+/** What a 2025-era call answers when the server stops while its user is asked to confirm it (asked-calls.ts). */
+export const WITHDRAWN =
+  "Not done: the user was asked to confirm this call, and the server is shutting down, so the question was withdrawn before they answered. Nothing was changed; call again (another instance may answer).";
+
 /** Send SIGTERM to `server` once: a second one forces the exit at once, as a second Ctrl-C does. */
 function terminateOnce(server: BuiltServer): () => void {
   let signalled = false;

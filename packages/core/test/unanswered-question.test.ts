@@ -31,6 +31,11 @@ describe("unansweredMessage", () => {
       'Fulfilling input required by \'tools/call\' failed: Invalid result for elicitation/create: [\n  {\n    "code": "invalid_value",\n    "path": [\n      "action"\n    ]\n  }\n]',
       /\(it reported: Invalid result for elicitation\/create: \[ \{ "code": "invalid_value", "path": \[ "action" \] \} \]\)\. Nothing/,
     ],
+    [
+      // The server stopping withdrew the question (asked-calls.ts).
+      "Fulfilling input required by 'tools/call' failed: the server is shutting down, so the question was withdrawn before the user answered",
+      /and the server is shutting down, so the question was withdrawn before they answered\. Nothing was changed; call again \(another instance may answer\)\.$/,
+    ],
     ["Fulfilling input required by 'tools/call' failed: Connection closed", undefined],
     ["Fulfilling input required by 'tools/call' failed: ", undefined],
     ["Request timed out", undefined],

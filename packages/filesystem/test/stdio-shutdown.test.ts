@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { auditedCall } from "../../core/test/audit-trail.js";
+import { auditedCall, auditLines } from "../../core/test/audit-trail.js";
+import { WITHDRAWN } from "../../core/test/shutdown-call.js";
 import { tempDir } from "./helpers.js";
 
 // The shipped bin over stdio, as Claude Desktop runs it, with a search running: SIGTERM (the host stopping it) answers
@@ -81,5 +82,52 @@ describe("a search running over stdio when the server stops", () => {
       outcome: "cancelled",
       reason: expect.stringMatching(/^cancelled by the client after \d+ entr(y|ies); results are partial$/),
     });
+  }, 30_000);
+});
+
+describe("a 2025-era call waiting on its user's answer over stdio", () => {
+  it("on SIGTERM, has its question withdrawn and is answered that the server is shutting down", async () => {
+    const audit = path.join(logs.dir, "asked.jsonl");
+    writeFileSync(path.join(tree.dir, "keep.txt"), "keep");
+    const child = spawn(process.execPath, [BIN, "--root", tree.dir, "--confirm", "destructive", "--audit-log", audit], {
+      stdio: ["pipe", "pipe", "ignore"],
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const lines: { id?: number | string; method?: string; params?: { requestId?: unknown }; result?: unknown }[] = [];
+    let buffered = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const complete = buffered.split("\n");
+      buffered = complete.pop() ?? "";
+      for (const line of complete) {
+        const message = JSON.parse(line) as (typeof lines)[number];
+        lines.push(message);
+        // The question is out, and never answered: the server is stopped meanwhile.
+        if (message.method === "elicitation/create") child.kill("SIGTERM");
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const send = (message: object) => child.stdin?.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    const clientInfo = { name: "stdio-asked", version: "1" };
+    const capabilities = { elicitation: {} };
+    send({ id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities, clientInfo } });
+    send({ method: "notifications/initialized" });
+    send({ id: 1, method: "tools/call", params: { name: "delete_file", arguments: { path: "keep.txt" } } });
+    const code = await exited;
+    clearTimeout(killer);
+    const question = lines.find((line) => line.method === "elicitation/create");
+    // The client is told the question is withdrawn, then answered.
+    expect(lines.filter((line) => line.method === "notifications/cancelled" || line.id === 1)).toEqual([
+      expect.objectContaining({ params: expect.objectContaining({ requestId: question?.id }) }),
+      expect.objectContaining({ result: { isError: true, content: [{ type: "text", text: WITHDRAWN }] } }),
+    ]);
+    expect(code).toBe(0);
+    expect(existsSync(path.join(tree.dir, "keep.txt"))).toBe(true);
+    const calls = auditLines(audit).filter((entry) => entry.tool === "delete_file");
+    expect(calls.map(({ outcome, reason }) => ({ outcome, reason }))).toEqual([
+      { outcome: "asked", reason: null },
+      { outcome: "error", reason: WITHDRAWN },
+    ]);
   }, 30_000);
 });
