@@ -8,6 +8,7 @@
 // (A 2026-07-28 client is asked within the call, multi round-trip: no request waits on the user there.)
 import type { McpServer } from "@modelcontextprotocol/server";
 import { QUESTION_WITHDRAWN } from "./asked-calls.js";
+import { cutIndex } from "./cut-index.js";
 import { onConnect } from "./request-watch.js";
 import { SHUTTING_DOWN } from "./running-calls.js";
 
@@ -26,7 +27,7 @@ const CLIENT_FAILED = /^Fulfilling input required by '[^']+' failed: (.+)/s;
 /** A closed connection has no one to read the result: it is left as the SDK words it. */
 const CLOSED = /^(MCP error -32000: )?Connection closed\b/;
 
-/** How much of the client's own reason is quoted. */
+/** How much of the client's own reason is quoted, in UTF-16 units (one fewer where a pair would be split). */
 const REASON_CHARS = 200;
 
 /**
@@ -44,7 +45,7 @@ export function unansweredMessage(text: string, waitMs = QUESTION_WAIT_MS): stri
   if (reason === QUESTION_WITHDRAWN) {
     return `Not done: the user was asked to confirm this call, and ${SHUTTING_DOWN}, so the question was withdrawn before they answered. Nothing was changed; call again (another instance may answer).`;
   }
-  const quoted = reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason;
+  const quoted = reason.length > REASON_CHARS ? `${reason.slice(0, cutIndex(reason, REASON_CHARS))}…` : reason;
   return `Not done: this call needs the user's confirmation, and their client failed to ask them (it reported: ${quoted}). Nothing was changed. Call again to have the user asked again; if it fails again, tell the user their client cannot show the confirmation question, so this cannot be done through it until that is fixed.`;
 }
 

@@ -52,6 +52,15 @@ describe("unansweredMessage", () => {
     expect(message).toContain(`(it reported: ${"x".repeat(200)}…)`);
     expect(message?.length).toBeLessThan(600);
   });
+
+  it("does not split a surrogate pair where it cuts the reason", () => {
+    // The emoji's two UTF-16 units are the 200th and 201st: half of it would be a lone surrogate in the JSON.
+    const message = unansweredMessage(
+      `Fulfilling input required by 'tools/call' failed: ${"x".repeat(199)}😀 and more`,
+    );
+    expect(message).toContain(`(it reported: ${"x".repeat(199)}…)`);
+    expect(message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
 });
 
 const clients: TestClient[] = [];
