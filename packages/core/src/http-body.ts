@@ -85,7 +85,7 @@ export async function readJsonBody(req: IncomingMessage, advice?: string): Promi
  * answer. Read with the stream's events, not its async iterator, which cost more than the rest of this on each request.
  * Stopping leaves the request open: destroyed, it dropped its socket, and the 413 could not be sent (the server read
  * the socket's address of null and answered 500); the rest is dropped after the answer. A request whose client went
- * away before its end rejects, as an error of the request.
+ * away before its end rejects, as an error of the request. A paused request is resumed: reading it is what was asked.
  */
 function readBody(req: IncomingMessage): Promise<{ chunks: Buffer[]; size: number } | "over"> {
   const chunks: Buffer[] = [];
@@ -122,6 +122,8 @@ function readBody(req: IncomingMessage): Promise<{ chunks: Buffer[]; size: numbe
     req.once("end", end);
     req.once("error", failed);
     req.once("close", closed);
+    // A listener starts the body flowing only if nobody paused it (req.pause()): one paused would never be read.
+    if (req.isPaused()) req.resume();
   });
 }
 

@@ -119,6 +119,33 @@ describe("readJsonBody", () => {
     expect(await readJsonBody(done)).toEqual({ ok: false, refusal: httpRefusals.parseError() });
   });
 
+  it("reads the body of a request someone paused (req.pause()), not waiting for data that would never flow", async () => {
+    const server = createServer((req, res) => {
+      req.pause();
+      // Once the body has come in, and waits in the paused request.
+      setImmediate(
+        () =>
+          void readJsonBody(req).then(
+            (read) => res.end(JSON.stringify(read)),
+            () => res.destroy(),
+          ),
+      );
+    });
+    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+    try {
+      const { port } = server.address() as { port: number };
+      const response = await fetch(`http://127.0.0.1:${port}/mcp`, {
+        method: "POST",
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(await response.json()).toEqual({ ok: true, value: { jsonrpc: "2.0", id: 1, method: "ping" } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+    }
+  });
+
   it("takes a body of exactly the limit", async () => {
     const text = `"${"x".repeat(MAX_HTTP_BODY_BYTES - 2)}"`;
     expect(await readJsonBody(request(text))).toMatchObject({ ok: true });
