@@ -24,13 +24,21 @@ const WAIT_STATUSES = new Set([429, 503]);
 
 /**
  * The response as it came; or, for a 429 or 503 to a POST that says how long to wait (`Retry-After` in seconds or
- * as a date, `retry-after-ms`), AskedToWait with its body read. A 429 to the version probe (`server/discover`) is
- * left to the SDK, which then falls back to the 2025 handshake (whose own 429 is then read here).
+ * as a date, `retry-after-ms`), AskedToWait with its body read. Over Streamable HTTP a 429 to the version probe
+ * (`server/discover`) is left to the SDK, which then falls back to the 2025 handshake (whose own 429 is then read
+ * here); the legacy SSE transport reports any error answer as a failed connection, which ends the start-up, so there
+ * (`probeFallsBack` false) the probe's wait is kept too.
  */
-export async function withAskedWait(response: Response, init: RequestInit | undefined, now: number) {
+export async function withAskedWait(
+  response: Response,
+  init: RequestInit | undefined,
+  now: number,
+  probeFallsBack = true,
+) {
   if (!WAIT_STATUSES.has(response.status) || init?.method !== "POST") return response;
   const asked = askedWaitFrom(response.headers, now);
-  if (asked === undefined || (response.status === 429 && postedMethod(init) === "server/discover")) return response;
+  if (asked === undefined) return response;
+  if (probeFallsBack && response.status === 429 && postedMethod(init) === "server/discover") return response;
   const text = await response.text().catch(() => null);
   throw new AskedToWait({ status: response.status, statusText: response.statusText, text }, asked.ms, asked.header);
 }
@@ -45,12 +53,31 @@ export function askedWaitText(error: unknown): string {
   return `; it asked to wait ${longWaitText(error.waitMs)} (${header})`;
 }
 
+/**
+ * Is this request one of the agent's MCP messages to the server, whose error answer is read here (not an OAuth
+ * request to an authorization server, which is the OAuth client's to read)? Streamable HTTP posts them to the
+ * server's URL; the legacy HTTP+SSE transport to the endpoint its event stream named, on the server's origin (the SDK
+ * refuses another), so there a JSON-RPC body tells them from an OAuth request to that origin.
+ */
+export function isMessagePost(target: string, init: RequestInit | undefined, url: URL, legacySse: boolean): boolean {
+  if (target === url.href) return true;
+  if (!legacySse || init?.method !== "POST" || new URL(target, url).origin !== url.origin) return false;
+  return posted(init)?.jsonrpc === "2.0";
+}
+
 /** The JSON-RPC method a POST's body sends, if one. */
 function postedMethod(init: RequestInit): string | undefined {
   if (typeof init.body !== "string" || !init.body.includes('"method"')) return undefined;
+  const method = posted(init)?.method;
+  return typeof method === "string" ? method : undefined;
+}
+
+/** A POST's JSON object body, if it has one. */
+function posted(init: RequestInit): { jsonrpc?: unknown; method?: unknown } | undefined {
+  if (typeof init.body !== "string") return undefined;
   try {
-    const method = (JSON.parse(init.body) as { method?: unknown }).method;
-    return typeof method === "string" ? method : undefined;
+    const body: unknown = JSON.parse(init.body);
+    return typeof body === "object" && body !== null ? body : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import type { Transport } from "@modelcontextprotocol/client";
-import { withAskedWait } from "./asked-wait.js";
+import { isMessagePost, withAskedWait } from "./asked-wait.js";
 import { cappedResponse, postedRequestId } from "./message-cap.js";
 import { ProcessTransport } from "./process-transport.js";
 import { isSecretKey } from "./redact.js";
@@ -96,7 +96,8 @@ export async function httpTransport(
     const capped = cappedResponse(response, postedRequestId(init));
     // A 429's or 503's Retry-After, which the SDK would drop, goes into the error (asked-wait.ts); an authorization
     // server's answers are the OAuth client's to read.
-    return target === url.href ? withAskedWait(capped, init, Date.now()) : capped;
+    const sse = spec.transport === "sse";
+    return isMessagePost(target, init, url, sse) ? withAskedWait(capped, init, Date.now(), !sse) : capped;
   };
   const options = {
     requestInit: { headers: spec.headers },

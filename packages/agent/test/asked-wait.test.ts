@@ -2,9 +2,10 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpEndpoint, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { AskedToWait, askedWaitText, withAskedWait } from "../src/asked-wait.js";
+import { AskedToWait, askedWaitText, isMessagePost, withAskedWait } from "../src/asked-wait.js";
 import { ServerPool } from "../src/servers.js";
 import { addTool } from "./fixtures/add-tool.js";
+import { type LegacyServer, startSseServer } from "./fixtures/legacy-servers.js";
 
 const NOW = Date.parse("2026-12-06T10:00:00Z");
 const post = (message: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(message) });
@@ -45,14 +46,58 @@ describe("withAskedWait", () => {
   ])("passes on %s as it came, for the SDK", async (_case, response, init) => {
     expect(await withAskedWait(response, init, NOW)).toBe(response);
   });
+
+  it("keeps the version probe's wait where the SDK does not fall back from it (the legacy SSE transport)", async () => {
+    const probe = post({ jsonrpc: "2.0", id: 1, method: "server/discover" });
+    const error = await withAskedWait(answer(429, { "retry-after": "7" }), probe, NOW, false).catch((e: unknown) => e);
+    expect(error).toMatchObject({ waitMs: 7000, data: { status: 429 } });
+  });
+});
+
+describe("isMessagePost", () => {
+  const server = new URL("https://mcp.example.com/sse");
+  const message = post({ jsonrpc: "2.0", id: 3, method: "tools/call" });
+  it.each<[string, string, RequestInit | undefined, boolean, boolean]>([
+    ["a POST to the server's URL", server.href, message, false, true],
+    ["the SSE endpoint the stream named", "https://mcp.example.com/messages?sessionId=1", message, true, true],
+    [
+      "the SSE endpoint, a notification",
+      "https://mcp.example.com/messages",
+      post({ method: "x", jsonrpc: "2.0" }),
+      true,
+      true,
+    ],
+    ["the same path over Streamable HTTP", "https://mcp.example.com/messages", message, false, false],
+    [
+      "an OAuth token request on the server's origin",
+      "https://mcp.example.com/token",
+      { method: "POST", body: "grant_type=refresh_token" },
+      true,
+      false,
+    ],
+    [
+      "a client registration on the server's origin",
+      "https://mcp.example.com/register",
+      post({ client_name: "x" }),
+      true,
+      false,
+    ],
+    ["a JSON-RPC POST to another origin", "https://auth.example.com/messages", message, true, false],
+    ["a GET of the SSE endpoint", "https://mcp.example.com/messages", { method: "GET" }, true, false],
+  ])("%s: %s", (_case, target, init, legacySse, expected) => {
+    expect(isMessagePost(target, init, server, legacySse)).toBe(expected);
+  });
 });
 
 let front: Server | undefined;
 let endpoint: HttpEndpoint | undefined;
+let legacy: LegacyServer | undefined;
 let pool: ServerPool | undefined;
 afterEach(async () => {
   await pool?.close();
   await endpoint?.close();
+  await legacy?.close();
+  legacy = undefined;
   await new Promise((resolve) => (front ? front.close(resolve) : resolve(undefined)));
   front = undefined;
   endpoint = undefined;
@@ -66,7 +111,11 @@ async function limitedServer(status: number, limit: (body: string) => boolean): 
     port: 0,
     token: "t",
   });
-  const target = endpoint.url;
+  return limitedFront(endpoint.url, status, limit);
+}
+
+/** `target` behind a front that answers the requests `limit` picks with `status`, Retry-After: 7 and plain text. */
+async function limitedFront(target: URL, status: number, limit: (body: string) => boolean): Promise<string> {
   front = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -85,7 +134,7 @@ async function limitedServer(status: number, limit: (body: string) => boolean): 
     });
   });
   await new Promise<void>((resolve) => front?.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(front.address() as AddressInfo).port}/mcp`;
+  return `http://127.0.0.1:${(front.address() as AddressInfo).port}${target.pathname}`;
 }
 
 const remote = (url: string) =>
@@ -107,6 +156,42 @@ describe("a remote server that asks to wait", () => {
     const [failure] = await pool.start([remote(url)]);
     expect(failure?.line).toBe(
       `server "remote" failed to start (${url}): the server answered HTTP 503 (Service Unavailable): Service Unavailable; it asked to wait 7 s (Retry-After)`,
+    );
+  });
+});
+
+describe("a legacy HTTP+SSE server that asks to wait", () => {
+  const sse = (url: string) => ({ ...remote(url), transport: "sse" }) as const;
+
+  it.each([
+    [
+      429,
+      "is limiting its calls and did not take this one: the server answered HTTP 429 (Too Many Requests): Too Many Requests; it asked to wait 7 s (Retry-After); call again after that wait",
+    ],
+    [
+      503,
+      "could not take the call: the server answered HTTP 503 (Service Unavailable): Service Unavailable; it asked to wait 7 s (Retry-After)",
+    ],
+  ])(
+    "tells the model how long a %i to its call (a POST to the endpoint the stream named) asked",
+    async (status, said) => {
+      legacy = await startSseServer();
+      const url = await limitedFront(new URL(legacy.url), status, (body) => body.includes('"tools/call"'));
+      pool = new ServerPool({ startupTimeoutMs: 10_000, env: {} });
+      expect(await pool.start([sse(url)])).toEqual([]);
+      await expect(pool.call("remote", "echo", { text: "hi" }, { timeoutMs: 5000 })).rejects.toThrow(
+        `server "remote" ${said}`,
+      );
+    },
+  );
+
+  it("says how long a 429 to its first POST at start-up asked to wait", async () => {
+    legacy = await startSseServer();
+    const url = await limitedFront(new URL(legacy.url), 429, (body) => body.includes('"jsonrpc"'));
+    pool = new ServerPool({ startupTimeoutMs: 10_000, env: {} });
+    const [failure] = await pool.start([sse(url)]);
+    expect(failure?.line).toBe(
+      `server "remote" failed to start (${url}): the server answered HTTP 429 (Too Many Requests): Too Many Requests; it asked to wait 7 s (Retry-After)`,
     );
   });
 });
