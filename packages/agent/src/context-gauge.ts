@@ -44,6 +44,14 @@ export class ContextGauge {
     return window !== undefined && window > maxTokens ? window - maxTokens : undefined;
   }
 
+  /**
+   * The context window a refusal said, when a reply of `maxTokens` fills it, so that no prompt fits beside it and the
+   * API refuses every request. A listed window is not enough: a gateway may list a figure that is not its model's.
+   */
+  filledBy(maxTokens: number): number | undefined {
+    return this.said !== undefined && this.said <= maxTokens ? this.said : undefined;
+  }
+
   /** A reply came to a request of `sentLength` messages whose whole prompt was `inputTokens`. */
   replied(inputTokens: number, sentLength: number): void {
     this.lastInput = inputTokens;

@@ -98,3 +98,26 @@ export class ContextFull extends Error {
     this.name = "ContextFull";
   }
 }
+
+/**
+ * The reply's max_tokens are as many as the model's context window holds, prompt and reply together, so no request
+ * fits, however short: no shortening can help, only a lower --max-tokens (or --thinking, which raises it).
+ */
+export class ReplyFillsWindow extends Error {
+  constructor(maxTokens: number, window: number, thinking: number | undefined) {
+    const whole = `the model's whole context window (${window} tokens, as the Messages API said)`;
+    const filled = maxTokens === window;
+    const asked =
+      thinking !== undefined && maxTokens === thinking + THINKING_REPLY_ROOM
+        ? `--thinking ${thinking} asks for ${maxTokens} tokens of reply (its budget + ${THINKING_REPLY_ROOM}), ${filled ? "as many as" : "more than"} ${whole}`
+        : `--max-tokens ${maxTokens} ${filled ? "fills" : "is more than"} ${whole}`;
+    const lower = asked.startsWith("--thinking") ? "--thinking" : "--max-tokens (16000 unless set)";
+    super(
+      `${asked}, which holds the prompt and the reply together, so no request fits, however short: lower ${lower} to well under ${window}`,
+    );
+    this.name = "ReplyFillsWindow";
+  }
+}
+
+/** The reply tokens --thinking adds to its budget, for the answer after the thinking (resolve-config.ts). */
+export const THINKING_REPLY_ROOM = 4096;

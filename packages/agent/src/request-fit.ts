@@ -1,6 +1,6 @@
 import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { plural } from "@mcp-toolkit/core";
-import { ContextFull } from "./errors.js";
+import { ContextFull, ReplyFillsWindow } from "./errors.js";
 import { type Fitted, fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
 import type { LoopDeps } from "./loop.js";
 import { modelRequest } from "./model-request.js";
@@ -10,7 +10,8 @@ import { inputTokens } from "./summary.js";
 /**
  * Images the API would refuse in one request become notes first (request-images.ts). A request that the API refused
  * as over the model's context is asked once more with the history shortened in place
- * (history-fit.ts), so the turns after it go on from the shorter one. ContextFull when that does not fit either.
+ * (history-fit.ts), so the turns after it go on from the shorter one. ContextFull when that does not fit either;
+ * ReplyFillsWindow, sending nothing more, once the API said a window that the reply's max_tokens fill on their own.
  */
 export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
   const removed = fitRequestImages(messages);
@@ -19,6 +20,7 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
       `removed ${plural(removed, "image")} from the conversation that the Messages API would refuse in one request (at most ${MAX_REQUEST_IMAGES}; past ${MANY_IMAGES}, none over ${MANY_IMAGES_SIDE} px a side)`,
     );
   }
+  checkRoom(deps);
   shortenAhead(deps, messages);
   try {
     return await measuredRequest(deps, messages);
@@ -27,6 +29,8 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
     if (!over) throw error;
     // The window it said: `prompt is too long: … > 200000 maximum` names it; `180000 + 32000 > 200000` does too.
     if (over.max !== undefined) deps.context?.learn(over.max + (over.reply ?? 0));
+    // Shortening cannot make room beside a reply that fills the window: asked again, it would be refused again.
+    checkRoom(deps);
     // Aimed under the window less max_tokens (or what the API said, if less), lest the request asked again be refused
     // for prompt + max_tokens.
     const room = deps.context?.room(deps.maxTokens);
@@ -44,6 +48,12 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
     const still = promptTooLong(error);
     throw still ? new ContextFull(tooLongText(still)) : error;
   }
+}
+
+/** ReplyFillsWindow when the run's max_tokens leave no room in the model's context window for any prompt. */
+function checkRoom(deps: LoopDeps): void {
+  const window = deps.context?.filledBy(deps.maxTokens);
+  if (window !== undefined) throw new ReplyFillsWindow(deps.maxTokens, window, deps.thinking);
 }
 
 /** The request, its reply's prompt size noted for the next (context-gauge.ts). */

@@ -16,6 +16,7 @@ import { builtinServers, DATABASE_FILE, databaseFiles } from "./builtin-servers.
 import { type AgentConfig, DEFAULT_MODEL } from "./config.js";
 import { envWorkspace, readServersFile } from "./config-sources.js";
 import { parseBudgetUsd } from "./cost-budget.js";
+import { THINKING_REPLY_ROOM } from "./errors.js";
 import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
 import type { StartFailure } from "./pool-options.js";
@@ -168,7 +169,7 @@ export function resolveConfig(
         ? undefined
         : parseWholeNumber(flags["token-budget"], "--token-budget", { min: 1 }),
     costBudgetUsd: flags["max-budget-usd"] === undefined ? undefined : parseBudgetUsd(flags["max-budget-usd"], model),
-    maxTokens: thinking !== undefined ? Math.max(maxTokens, thinking + 4096) : maxTokens,
+    maxTokens: thinking !== undefined ? Math.max(maxTokens, thinking + THINKING_REPLY_ROOM) : maxTokens,
     thinking,
     toolTimeoutMs: parseWholeNumber(
       flags["tool-timeout"] ?? env.MCP_TOOL_TIMEOUT,

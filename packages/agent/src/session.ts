@@ -2,7 +2,7 @@ import type { ContentBlockParam, MessageParam } from "@anthropic-ai/sdk/resource
 import { errorLine, refusedAsSent } from "./api-errors.js";
 import type { TurnBlock } from "./attach.js";
 import { costReason } from "./cost-budget.js";
-import { ContextFull, EXIT, Interrupted } from "./errors.js";
+import { ContextFull, EXIT, Interrupted, ReplyFillsWindow } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
 import { cachedTokens, n } from "./summary.js";
 
@@ -90,6 +90,13 @@ export class Session {
       // fail the same way.
       const takenOut = this.interactive && (error instanceof ContextFull || refusedAsSent(error));
       if (takenOut) this.restore(before, last, lastContent);
+      // The run's settings are at fault, not the ask: every later one would stop the same way.
+      if (error instanceof ReplyFillsWindow) {
+        if (this.interactive) this.restore(before, last, lastContent);
+        this.reason = `${error.message}${this.interactive ? "; every ask in this session stops the same way: start a new one with it lowered" : ""}`;
+        this.deps.renderer.notice(this.reason);
+        return EXIT.usage;
+      }
       this.reason =
         error instanceof ContextFull
           ? `${error.message}; ${this.interactive ? `${TAKEN_OUT}: ask with less (a shorter paste, fewer @attachments), or ${CLEAR}` : "split the task into smaller ones, or lower --output-budget"}`

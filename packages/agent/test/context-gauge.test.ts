@@ -25,6 +25,17 @@ describe("ContextGauge", () => {
     expect(gauge.room(10_000)).toBeUndefined();
   });
 
+  it("knows when max_tokens fill the window a refusal said, not a listed one (a gateway's figure may be wrong)", () => {
+    const gauge = new ContextGauge();
+    expect(gauge.filledBy(200_000)).toBeUndefined();
+    gauge.list(200_000);
+    expect(gauge.filledBy(200_000)).toBeUndefined();
+    gauge.learn(10_000);
+    expect(gauge.filledBy(10_000)).toBe(10_000);
+    expect(gauge.filledBy(12_096)).toBe(10_000);
+    expect(gauge.filledBy(9000)).toBeUndefined();
+  });
+
   it.each([
     ["before", true],
     ["after", false],

@@ -142,6 +142,44 @@ describe("a session nearing the model's context is shortened before the request,
   }, 30_000);
 });
 
+describe("a reply's max_tokens as large as the model's context window, which leave no room for any prompt", () => {
+  const filled = (prompt: number, reply: number, window: number): Reply => ({
+    status: 400,
+    type: "invalid_request_error",
+    message: `input length and \`max_tokens\` exceed context limit: ${prompt} + ${reply} > ${window}, decrease input length or \`max_tokens\` and try again`,
+  });
+
+  it("stop the session's ask with what to lower, the history kept and not asked again", async () => {
+    const r = await session(
+      [calls(use("fx__big", { n: 8000 })), done("One."), filled(4000, 10_000, 10_000)],
+      ["first", "second", "third"],
+      undefined,
+      { "max-tokens": "10000" },
+    );
+    // Shortened and asked again, it would be refused again, the user told the conversation was too long. The third
+    // ask is not sent: the window is known now.
+    expect(r.requests).toHaveLength(3);
+    expect(JSON.stringify(r.requests[2]?.body.messages)).toContain("y".repeat(8000));
+    expect(r.stderr.split("--max-tokens 10000 fills")).toHaveLength(3);
+    expect(r.stderr).toContain(
+      "--max-tokens 10000 fills the model's whole context window (10000 tokens, as the Messages API said), which holds the prompt and the reply together, so no request fits, however short: lower --max-tokens (16000 unless set) to well under 10000; every ask in this session stops the same way: start a new one with it lowered",
+    );
+    expect(r.stderr).not.toMatch(/outgrew|too long for the model's context/);
+  }, 30_000);
+
+  it("end a task with a usage error naming --thinking when it raised them", async () => {
+    api = await startFakeApi([filled(1500, 16_096, 10_000)]);
+    const ws = fixtureWorkspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir, thinking: "12000" }, ["say hello"], env);
+    expect(r.code).toBe(2);
+    expect(api.requests).toHaveLength(1);
+    expect(r.stderr).toContain(
+      "--thinking 12000 asks for 16096 tokens of reply (its budget + 4096), more than the model's whole context window (10000 tokens, as the Messages API said), which holds the prompt and the reply together, so no request fits, however short: lower --thinking to well under 10000",
+    );
+  }, 30_000);
+});
+
 describe("what a request carries besides its messages, weighed with them when the history is shortened", () => {
   const tool = (server: string, name: string, size: number): ServerTool => ({
     server,
