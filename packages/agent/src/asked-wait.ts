@@ -2,20 +2,30 @@
 // SDK's HTTP client transports keep only an error answer's status and body, so the wait would be lost: the agent's
 // fetch reads it first and fails the request with an error that carries it, shaped as the SDK's (`data`: status,
 // statusText, text). The call is not sent again by the agent: a tool call is a POST whose replay may not be safe,
-// so the model is told the wait and decides.
+// so the model is told the wait and decides. The legacy HTTP+SSE transport keeps an error answer's status only in its
+// message's words, so there every error answer is read here, and a 429 is told as a limit, a 5xx as a server that
+// could not take the call (counted by its breaker), as over Streamable HTTP.
 import { askedWaitFrom, longWaitText, type WaitHeader } from "./api-retry.js";
 
-/** What the SDK keeps of an HTTP error answer, and the wait the server asked for. */
-export class AskedToWait extends Error {
+/** What the SDK keeps of an HTTP error answer to a POST: its status and body. */
+export class ErrorAnswer extends Error {
+  override name = "ErrorAnswer";
+  constructor(readonly data: { status: number; statusText: string; text: string | null }) {
+    // The SDK's own words for an error answer to a POST.
+    super(`Error POSTing to endpoint: ${data.text ?? data.statusText}`);
+  }
+}
+
+/** An error answer, and the wait the server asked for. */
+export class AskedToWait extends ErrorAnswer {
   override name = "AskedToWait";
   constructor(
-    readonly data: { status: number; statusText: string; text: string | null },
+    data: ErrorAnswer["data"],
     readonly waitMs: number,
     /** The header the wait was asked in. */
     readonly header: WaitHeader,
   ) {
-    // The SDK's own words for an error answer to a POST.
-    super(`Error POSTing to endpoint: ${data.text ?? data.statusText}`);
+    super(data);
   }
 }
 
@@ -26,21 +36,20 @@ const WAIT_STATUSES = new Set([429, 503]);
  * The response as it came; or, for a 429 or 503 to a POST that says how long to wait (`Retry-After` in seconds or
  * as a date, `retry-after-ms`), AskedToWait with its body read. Over Streamable HTTP a 429 to the version probe
  * (`server/discover`) is left to the SDK, which then falls back to the 2025 handshake (whose own 429 is then read
- * here); the legacy SSE transport reports any error answer as a failed connection, which ends the start-up, so there
- * (`probeFallsBack` false) the probe's wait is kept too.
+ * here). Over the legacy SSE transport (`legacySse`), which takes any error answer for a failed connection, the
+ * probe's wait is kept too, and any other error answer (4xx, 5xx) is ErrorAnswer, but a 401: the SDK's, to log in.
  */
-export async function withAskedWait(
-  response: Response,
-  init: RequestInit | undefined,
-  now: number,
-  probeFallsBack = true,
-) {
-  if (!WAIT_STATUSES.has(response.status) || init?.method !== "POST") return response;
-  const asked = askedWaitFrom(response.headers, now);
-  if (asked === undefined) return response;
-  if (probeFallsBack && response.status === 429 && postedMethod(init) === "server/discover") return response;
-  const text = await response.text().catch(() => null);
-  throw new AskedToWait({ status: response.status, statusText: response.statusText, text }, asked.ms, asked.header);
+export async function withAskedWait(response: Response, init: RequestInit | undefined, now: number, legacySse = false) {
+  if (init?.method !== "POST") return response;
+  const asked = WAIT_STATUSES.has(response.status) ? askedWaitFrom(response.headers, now) : undefined;
+  if (asked === undefined && !(legacySse && response.status >= 400 && response.status !== 401)) return response;
+  if (!legacySse && response.status === 429 && postedMethod(init) === "server/discover") return response;
+  const data = {
+    status: response.status,
+    statusText: response.statusText,
+    text: await response.text().catch(() => null),
+  };
+  throw asked ? new AskedToWait(data, asked.ms, asked.header) : new ErrorAnswer(data);
 }
 
 /**

@@ -1,6 +1,6 @@
 // A thrown error in words for people and the model: its causes, each once, with the codes and HTTP answers that say
 // what went wrong, and whether it failed before any server could answer.
-import { AskedToWait, askedWaitText } from "./asked-wait.js";
+import { askedWaitText, ErrorAnswer } from "./asked-wait.js";
 import { oneLine, pageText } from "./one-line.js";
 import { REASON_MAX } from "./www-authenticate.js";
 
@@ -66,8 +66,8 @@ export function describeFailure(error: unknown): string {
   // The SDK puts a validator's report, one line per field, into its own message too: both get the one line instead.
   const reports = [...causes(error)].filter(isSchemaReport).map(message);
   for (const current of causes(error)) {
-    // The SDK's wrapper of an answer that asked to wait ("Version negotiation probe failed: …") adds nothing to it.
-    if (current instanceof Error && current.cause instanceof AskedToWait) continue;
+    // The SDK's wrapper of an error answer the agent read ("Version negotiation probe failed: …") adds nothing to it.
+    if (current instanceof Error && current.cause instanceof ErrorAnswer) continue;
     const code = (current as { code?: unknown }).code;
     let text = httpAnswer(current) ?? message(current);
     for (const report of reports) text = text.replace(report, NOT_JSON_RPC);

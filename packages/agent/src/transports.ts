@@ -97,7 +97,7 @@ export async function httpTransport(
     // A 429's or 503's Retry-After, which the SDK would drop, goes into the error (asked-wait.ts); an authorization
     // server's answers are the OAuth client's to read.
     const sse = spec.transport === "sse";
-    return isMessagePost(target, init, url, sse) ? withAskedWait(capped, init, Date.now(), !sse) : capped;
+    return isMessagePost(target, init, url, sse) ? withAskedWait(capped, init, Date.now(), sse) : capped;
   };
   const options = {
     requestInit: { headers: spec.headers },

@@ -1,8 +1,8 @@
-import { createServer, request, type Server } from "node:http";
+import { createServer, request, type Server, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpEndpoint, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { AskedToWait, askedWaitText, isMessagePost, withAskedWait } from "../src/asked-wait.js";
+import { AskedToWait, askedWaitText, ErrorAnswer, isMessagePost, withAskedWait } from "../src/asked-wait.js";
 import { ServerPool } from "../src/servers.js";
 import { addTool } from "./fixtures/add-tool.js";
 import { type LegacyServer, startSseServer } from "./fixtures/legacy-servers.js";
@@ -49,8 +49,29 @@ describe("withAskedWait", () => {
 
   it("keeps the version probe's wait where the SDK does not fall back from it (the legacy SSE transport)", async () => {
     const probe = post({ jsonrpc: "2.0", id: 1, method: "server/discover" });
-    const error = await withAskedWait(answer(429, { "retry-after": "7" }), probe, NOW, false).catch((e: unknown) => e);
+    const error = await withAskedWait(answer(429, { "retry-after": "7" }), probe, NOW, true).catch((e: unknown) => e);
     expect(error).toMatchObject({ waitMs: 7000, data: { status: 429 } });
+  });
+});
+
+describe("withAskedWait over the legacy SSE transport, which keeps an error answer's status only in words", () => {
+  it.each([
+    ["a 429 without Retry-After", 429],
+    ["a proxy's 502", 502],
+    ["a 403", 403],
+  ])("fails a POST answered with %s with ErrorAnswer, its status and its body", async (_case, status) => {
+    const error = await withAskedWait(answer(status, {}), call, NOW, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErrorAnswer);
+    expect(error).not.toBeInstanceOf(AskedToWait);
+    expect(error).toMatchObject({ data: { status, text: "Too Many Requests" } });
+  });
+
+  it.each([
+    ["a 401, which the SDK answers by logging in", answer(401, {})],
+    ["a redirect, which the SDK names", answer(307, { location: "/elsewhere" })],
+    ["a 202", answer(202, {})],
+  ])("passes on %s as it came", async (_case, response) => {
+    expect(await withAskedWait(response, call, NOW, true)).toBe(response);
   });
 });
 
@@ -114,16 +135,19 @@ async function limitedServer(status: number, limit: (body: string) => boolean): 
   return limitedFront(endpoint.url, status, limit);
 }
 
-/** `target` behind a front that answers the requests `limit` picks with `status`, Retry-After: 7 and plain text. */
-async function limitedFront(target: URL, status: number, limit: (body: string) => boolean): Promise<string> {
+/**
+ * `target` behind a front that answers the requests `limit` picks with `status`, Retry-After: 7 (unless `wait` is
+ * false) and the status's name as plain text.
+ */
+async function limitedFront(target: URL, status: number, limit: (body: string) => boolean, wait = true) {
   front = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       if (limit(body.toString("utf8"))) {
-        res.writeHead(status, { "content-type": "text/plain", "retry-after": "7" });
-        return void res.end(status === 429 ? "Too Many Requests" : "Service Unavailable");
+        res.writeHead(status, { "content-type": "text/plain", ...(wait ? { "retry-after": "7" } : {}) });
+        return void res.end(STATUS_CODES[status]);
       }
       const headers = { ...req.headers, host: target.host };
       const upstream = request(target, { method: req.method, headers, path: req.url }, (r) => {
@@ -184,6 +208,25 @@ describe("a legacy HTTP+SSE server that asks to wait", () => {
       );
     },
   );
+
+  it.each([
+    [
+      429,
+      "is limiting its calls and did not take this one: the server answered HTTP 429 (Too Many Requests): Too Many Requests; call again later",
+    ],
+    [
+      502,
+      "could not take the call: the server answered HTTP 502 (Bad Gateway): Bad Gateway; it may be down or restarting",
+    ],
+  ])("tells the model what a %i with no wait to its call means, as over Streamable HTTP", async (status, said) => {
+    legacy = await startSseServer();
+    const url = await limitedFront(new URL(legacy.url), status, (body) => body.includes('"tools/call"'), false);
+    pool = new ServerPool({ startupTimeoutMs: 10_000, env: {} });
+    expect(await pool.start([sse(url)])).toEqual([]);
+    await expect(pool.call("remote", "echo", { text: "hi" }, { timeoutMs: 5000 })).rejects.toThrow(
+      `server "remote" ${said}`,
+    );
+  });
 
   it("says how long a 429 to its first POST at start-up asked to wait", async () => {
     legacy = await startSseServer();
