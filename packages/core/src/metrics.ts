@@ -4,7 +4,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { MCP_DURATION_BUCKETS } from "./telemetry.js";
 import { outcomeErrorType } from "./tool-outcome.js";
-import type { ToolStats } from "./tool-stats.js";
+import type { RequestVia, ToolStats } from "./tool-stats.js";
 
 /** Our own series all start with this. */
 export const METRIC_PREFIX = "mcp_toolkit_";
@@ -24,7 +24,14 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
   const operation = new Histogram({
     name: "mcp_server_operation_duration_seconds",
     help: "Duration of MCP requests and notifications the server handled, as the MCP semantic conventions define it.",
-    labelNames: ["mcp_method_name", "gen_ai_tool_name", "gen_ai_prompt_name", "error_type"],
+    labelNames: [
+      "mcp_method_name",
+      "gen_ai_tool_name",
+      "gen_ai_prompt_name",
+      "error_type",
+      "mcp_protocol_version",
+      "network_transport",
+    ],
     buckets: [...MCP_DURATION_BUCKETS],
     registers,
   });
@@ -72,10 +79,15 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
   const unsubscribe = stats.subscribe({
     started: (tool) => inFlight.inc({ tool }),
     ended: (tool) => inFlight.dec({ tool }),
-    call(tool, ms, outcome, size) {
+    call(tool, ms, outcome, size, via) {
       const seconds = ms / 1000;
       operation.observe(
-        { mcp_method_name: "tools/call", gen_ai_tool_name: tool, error_type: outcomeErrorType(outcome) ?? "" },
+        {
+          mcp_method_name: "tools/call",
+          gen_ai_tool_name: tool,
+          error_type: outcomeErrorType(outcome) ?? "",
+          ...viaLabels(via),
+        },
         seconds,
       );
       calls.inc({ tool, outcome });
@@ -84,13 +96,16 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
     },
     refusal: (cause) => refusals.inc({ cause }),
     // No tool label (the name is the client's): an empty label, which Prometheus takes as none.
-    unknownTool(ms, errorType) {
-      operation.observe({ mcp_method_name: "tools/call", gen_ai_tool_name: "", error_type: errorType }, ms / 1000);
+    unknownTool(ms, errorType, via) {
+      operation.observe(
+        { mcp_method_name: "tools/call", gen_ai_tool_name: "", error_type: errorType, ...viaLabels(via) },
+        ms / 1000,
+      );
       calls.inc({ tool: "", outcome: "unknown_tool" });
     },
-    operation({ method, ms, errorType, prompt }) {
+    operation({ method, ms, errorType, prompt, ...via }) {
       operation.observe(
-        { mcp_method_name: method, gen_ai_prompt_name: prompt ?? "", error_type: errorType ?? "" },
+        { mcp_method_name: method, gen_ai_prompt_name: prompt ?? "", error_type: errorType ?? "", ...viaLabels(via) },
         ms / 1000,
       );
     },
@@ -103,4 +118,9 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
     scrape: () => registry.metrics(),
     close: unsubscribe,
   };
+}
+
+/** A request's revision and transport as labels; empty (Prometheus's none) where not known. */
+function viaLabels(via: RequestVia | undefined): { mcp_protocol_version: string; network_transport: string } {
+  return { mcp_protocol_version: via?.protocolVersion ?? "", network_transport: via?.transport ?? "" };
 }

@@ -26,3 +26,11 @@ export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 export function isServedProtocolVersion(version: string): boolean {
   return SERVED_PROTOCOL_VERSIONS.includes(version);
 }
+
+/**
+ * `version` when one of our servers speaks it, else undefined: how a revision a request names, unchecked, becomes a
+ * metric's label, whose values must be few (a caller may send any date).
+ */
+export function servedRevision(version: string | undefined): string | undefined {
+  return version !== undefined && isServedProtocolVersion(version) ? version : undefined;
+}

@@ -7,6 +7,7 @@
 // `mcp.server.session.duration`. Nothing is installed when tracing is off and no metric listens.
 import type { McpServer, MessageExtraInfo } from "@modelcontextprotocol/server";
 import { auditAddress } from "./audit-log.js";
+import { servedRevision } from "./protocol.js";
 import {
   callerTrace,
   knownMethod,
@@ -70,13 +71,17 @@ export function observeRequests(server: McpServer, stats: ToolStats, observed: O
     const finish = (call: Pending, ending: Ending) => {
       const error = ending === "cancelled" ? undefined : ending.error;
       const errorType = error ? String(error.code) : undefined;
+      const ms = performance.now() - call.started;
+      // After the answer: an initialize's revision is the one it negotiated.
+      revision = revisionShaped(requestRevision(server, call.meta, call.extra?.request?.headers)) ?? revision;
       stats.recordOperation({
         method: call.method,
-        ms: performance.now() - call.started,
+        ms,
         errorType,
         prompt: call.prompt,
+        protocolVersion: servedRevision(revision),
+        transport: call.extra?.request ? "tcp" : "pipe",
       });
-      revision = revisionShaped(requestRevision(server, call.meta, call.extra?.request?.headers)) ?? revision;
       const span = call.span;
       if (!span) return;
       span.set({ "mcp.protocol.version": revision, "mcp.session.id": transport.sessionId });
@@ -123,7 +128,7 @@ export function observeRequests(server: McpServer, stats: ToolStats, observed: O
         if (observed.session) {
           stats.recordSession({
             seconds: (performance.now() - connected) / 1000,
-            protocolVersion: revisionShaped(server.server.getNegotiatedProtocolVersion()) ?? revision,
+            protocolVersion: servedRevision(server.server.getNegotiatedProtocolVersion() ?? revision),
             transport: observed.session,
           });
         }

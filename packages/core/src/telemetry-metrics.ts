@@ -1,5 +1,6 @@
 // OpenTelemetry metrics over OTLP, loaded only when the OTEL_* variables turn export on (see telemetry.ts): the same
 // figures as /metrics (metrics.ts), under the conventions' names, for servers without a port (stdio) to scrape.
+import type { Attributes } from "@opentelemetry/api";
 import { OTLPMetricExporter as JsonExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPMetricExporter as ProtoExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -8,7 +9,7 @@ import { warnOnFirstFailure } from "./export-failures.js";
 import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpMeter } from "./telemetry.js";
 import { metricIntervalMs, type OtlpExport, signalUrl } from "./telemetry-env.js";
 import { outcomeErrorType } from "./tool-outcome.js";
-import type { ToolStats } from "./tool-stats.js";
+import type { RequestVia, ToolStats } from "./tool-stats.js";
 
 /** A meter named `scope` whose figures go out over OTLP periodically, and on shutdown (see openOtlpMeter). */
 export function otlpMeter(
@@ -68,9 +69,10 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
   const unsubscribe = stats.subscribe({
     started: (tool) => inFlight.add(1, { tool }),
     ended: (tool) => inFlight.add(-1, { tool }),
-    call(tool, ms, outcome, size) {
+    call(tool, ms, outcome, size, via) {
       const errorType = outcomeErrorType(outcome);
       operation.record(ms / 1000, {
+        ...viaAttributes(via),
         "mcp.method.name": "tools/call",
         "gen_ai.tool.name": tool,
         // As on the span: a GenAI dashboard finds MCP tool calls among other tool executions by it.
@@ -83,8 +85,9 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
     },
     refusal: (cause) => refusals.add(1, { cause }),
     // No tool attribute: the name is the client's.
-    unknownTool(ms, errorType) {
+    unknownTool(ms, errorType, via) {
       operation.record(ms / 1000, {
+        ...viaAttributes(via),
         "mcp.method.name": "tools/call",
         "error.type": errorType,
         "rpc.response.status_code": errorType,
@@ -92,8 +95,9 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
       calls.add(1, { outcome: "unknown_tool" });
     },
     // No resource URI, which the conventions leave to opt in: one series per URI read would have no bound.
-    operation({ method, ms, errorType, prompt }) {
+    operation({ method, ms, errorType, prompt, ...via }) {
       operation.record(ms / 1000, {
+        ...viaAttributes(via),
         "mcp.method.name": method,
         ...(prompt ? { "gen_ai.prompt.name": prompt } : {}),
         ...(errorType ? { "error.type": errorType, "rpc.response.status_code": errorType } : {}),
@@ -111,5 +115,14 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
       unsubscribe();
       await shutdown();
     },
+  };
+}
+
+/** The conventions' `network.transport` and `mcp.protocol.version` of a request, as far as they are known. */
+function viaAttributes(via: RequestVia | undefined): Attributes {
+  if (!via) return {};
+  return {
+    "network.transport": via.transport,
+    ...(via.protocolVersion ? { "mcp.protocol.version": via.protocolVersion } : {}),
   };
 }

@@ -63,18 +63,30 @@ class ToolRecord {
 export interface StatsListener {
   started?(tool: string): void;
   ended?(tool: string): void;
-  call?(tool: string, ms: number, outcome: ToolOutcome, bytes: number): void;
+  /** A tool call that ended, and how it came (`via`, when its recorder knew). */
+  call?(tool: string, ms: number, outcome: ToolOutcome, bytes: number, via?: RequestVia): void;
   refusal?(cause: string): void;
   /** A tools/call naming no tool the server offers, answered with the JSON-RPC error `errorType` (its code). */
-  unknownTool?(ms: number, errorType: string): void;
+  unknownTool?(ms: number, errorType: string, via?: RequestVia): void;
   /** A request or notification other than tools/call, handled in `ms` (request-telemetry.ts). */
   operation?(operation: Operation): void;
   /** A connection or 2025-era HTTP session that ended, after `seconds` (request-telemetry.ts). */
   session?(session: EndedSession): void;
 }
 
+/**
+ * How a request reached the server, as the conventions' operation duration carries it (`mcp.protocol.version`,
+ * `network.transport`). Both come from a small fixed set, so each is a label a metric may split by.
+ */
+export interface RequestVia {
+  /** The revision the request was made in, when it is one our servers speak; undefined otherwise. */
+  protocolVersion: string | undefined;
+  /** The conventions' words: stdio is a pipe; Streamable HTTP runs over TCP. */
+  transport: "pipe" | "tcp";
+}
+
 /** A request or notification other than tools/call, as the conventions' operation duration records it. */
-export interface Operation {
+export interface Operation extends RequestVia {
   /** An MCP method, or `_OTHER` for a method the protocol does not define (the caller's text is never kept). */
   method: string;
   ms: number;
@@ -116,15 +128,18 @@ export class ToolStats {
     };
   }
 
-  /** One finished tool call, and how it ended (toolOutcome). `cause` names the policy that refused it, if one did. */
-  recordCall(tool: string, ms: number, outcome: ToolOutcome, bytes: number, cause?: string): void {
+  /**
+   * One finished tool call, and how it ended (toolOutcome). `cause` names the policy that refused it, if one did;
+   * `via` how the call came (its revision and transport), for the metrics.
+   */
+  recordCall(tool: string, ms: number, outcome: ToolOutcome, bytes: number, cause?: string, via?: RequestVia): void {
     let record = this.#tools.get(tool);
     if (!record) {
       record = new ToolRecord();
       this.#tools.set(tool, record);
     }
     record.add(ms, outcomeErrorType(outcome) !== undefined, bytes);
-    for (const listener of this.#listeners) listener.call?.(tool, ms, outcome, bytes);
+    for (const listener of this.#listeners) listener.call?.(tool, ms, outcome, bytes, via);
     // One outcome for each call: a cancelled one is not also a refusal, whatever its result says.
     if (cause && outcome === "refused") this.recordRefusal(cause);
   }
@@ -133,8 +148,8 @@ export class ToolStats {
    * A tools/call naming no tool the server offers (unknown-tool.ts). Told to the metrics only: the report keeps
    * figures by tool, and this name is the client's, not one of ours.
    */
-  recordUnknownTool(ms: number, errorType: string): void {
-    for (const listener of this.#listeners) listener.unknownTool?.(ms, errorType);
+  recordUnknownTool(ms: number, errorType: string, via?: RequestVia): void {
+    for (const listener of this.#listeners) listener.unknownTool?.(ms, errorType, via);
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { auditAddress } from "./audit-log.js";
+import { servedRevision } from "./protocol.js";
 import {
   callerTrace,
   requestSpanAttributes,
@@ -15,7 +16,7 @@ import {
 } from "./request-span.js";
 import { tracing } from "./telemetry.js";
 import { type CallEnd, outcomeErrorType } from "./tool-outcome.js";
-import type { ToolStats } from "./tool-stats.js";
+import type { RequestVia, ToolStats } from "./tool-stats.js";
 
 /**
  * The revision a request was made in: a 2026-07-28 request names it in its `_meta`, a session's client at its
@@ -32,6 +33,28 @@ export function requestRevision(
     headers?.get("mcp-protocol-version") ??
     undefined;
   return typeof version === "string" ? version : undefined;
+}
+
+/**
+ * How a request with `meta` (and `headers`, over HTTP) came, for the metrics: over HTTP (`overHttp`) or stdio, in
+ * its revision (requestRevision) when one our servers speak (servedRevision: a label's values must be few).
+ */
+export function requestVia(
+  server: McpServer,
+  meta: Record<string, unknown> | undefined,
+  headers: { get(name: string): string | null } | undefined,
+  overHttp: boolean,
+): RequestVia {
+  return {
+    protocolVersion: servedRevision(requestRevision(server, meta, headers)),
+    transport: overHttp ? "tcp" : "pipe",
+  };
+}
+
+/** How the tool call `ctx` belongs to came (requestVia). */
+export function callVia(server: McpServer, ctx: ServerContext): RequestVia {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  return requestVia(server, envelope, ctx.http?.req?.headers, ctx.http !== undefined);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { SettingNames } from "./setting-names.js";
 import { callEnd } from "./tool-outcome.js";
 import { checkToolShapes } from "./tool-shape.js";
 import type { ToolStats } from "./tool-stats.js";
-import { observedHandler } from "./tool-telemetry.js";
+import { callVia, observedHandler } from "./tool-telemetry.js";
 import { explainUnaskableCalls, unaskableMessage } from "./unaskable-question.js";
 import { explainUnknownTools, observeUnknownTools } from "./unknown-tool.js";
 
@@ -177,7 +177,7 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
               const end = callEnd(answer, cancelled);
               if (stats) {
                 const bytes = Buffer.byteLength(JSON.stringify(answer));
-                stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause);
+                stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause, callVia(server, ctx));
               }
               audited(answer, { durationMs, cancelled });
               return end;

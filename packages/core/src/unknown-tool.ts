@@ -22,12 +22,13 @@ import {
 } from "./request-span.js";
 import { explainErrors, watchRequests } from "./request-watch.js";
 import { type SpanAttributes, tracing } from "./telemetry.js";
-import type { ToolStats } from "./tool-stats.js";
-import { requestRevision } from "./tool-telemetry.js";
+import type { RequestVia, ToolStats } from "./tool-stats.js";
+import { requestRevision, requestVia } from "./tool-telemetry.js";
 
 /** A call to an unknown tool, until its error goes out. */
 interface UnknownCall {
   started: number;
+  via: RequestVia;
   attributes: SpanAttributes;
   parent: TraceCarrier | undefined;
 }
@@ -52,6 +53,7 @@ export function observeUnknownTools(
       const params = message.params as { name?: unknown; _meta?: Record<string, unknown> } | undefined;
       pending.set(message.id, {
         started: performance.now(),
+        via: requestVia(server, params?._meta, extra?.request?.headers, extra?.request !== undefined),
         attributes: spanAttributes(server, message, extra, transport),
         parent: callerTrace(params?._meta, (name) => extra?.request?.headers.get(name)),
       });
@@ -64,7 +66,7 @@ export function observeUnknownTools(
       pending.delete(id);
       if (!isJSONRPCErrorResponse(message)) return;
       const errorType = String(message.error.code);
-      stats?.recordUnknownTool(performance.now() - call.started, errorType);
+      stats?.recordUnknownTool(performance.now() - call.started, errorType, call.via);
       const traces = tracing();
       if (!traces.enabled) return;
       const span = traces.startSpan(requestSpanName("tools/call"), {

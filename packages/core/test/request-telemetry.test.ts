@@ -143,13 +143,13 @@ describe("requests besides tools/call", () => {
     const points = metrics.get("mcp.server.operation.duration") ?? [];
     expect(points).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ attributes: { "mcp.method.name": "resources/read" }, value: 1 }),
+        expect.objectContaining({ attributes: { "mcp.method.name": "resources/read", ...common }, value: 1 }),
         expect.objectContaining({
-          attributes: { "mcp.method.name": "prompts/get", "gen_ai.prompt.name": "greet" },
+          attributes: { "mcp.method.name": "prompts/get", "gen_ai.prompt.name": "greet", ...common },
           value: 1,
         }),
         expect.objectContaining({
-          attributes: { "mcp.method.name": "completion/complete", "gen_ai.prompt.name": "greet" },
+          attributes: { "mcp.method.name": "completion/complete", "gen_ai.prompt.name": "greet", ...common },
         }),
       ]),
     );

@@ -125,7 +125,13 @@ describe("a tools/call naming a tool the server does not offer", () => {
     expect(otlp.get("mcp.server.operation.duration")).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          attributes: { "mcp.method.name": "tools/call", "error.type": "-32602", "rpc.response.status_code": "-32602" },
+          attributes: {
+            "mcp.method.name": "tools/call",
+            "error.type": "-32602",
+            "rpc.response.status_code": "-32602",
+            "network.transport": "pipe",
+            "mcp.protocol.version": "2025-11-25",
+          },
           value: 1,
         }),
       ]),

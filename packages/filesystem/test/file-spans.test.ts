@@ -102,6 +102,10 @@ describe("mcp-filesystem traces", () => {
         points(name).find((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v))?.value;
       expect(points("mcp.server.operation.duration")[0]?.service).toBe("mcp-filesystem");
       expect(count("mcp.server.operation.duration", { "gen_ai.tool.name": "write_file" })).toBe(1);
+      // Each says how its request came: over stdio (a pipe), in the revision the client spoke.
+      for (const point of points("mcp.server.operation.duration")) {
+        expect(point.attributes).toMatchObject({ "network.transport": "pipe", "mcp.protocol.version": "2026-07-28" });
+      }
       expect(count("mcp_toolkit.tool.calls", { tool: "read_file", outcome: "ok" })).toBe(2);
       expect(count("mcp_toolkit.tool.calls", { tool: "read_file", outcome: "refused" })).toBe(1);
       expect(count("mcp_toolkit.refusals", { cause: "sandbox" })).toBe(1);
