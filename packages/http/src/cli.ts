@@ -97,6 +97,15 @@ const options = {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: ${ENV} is the credential syntax shown to users.
       'Per-host headers, {"host[:port]": {"Header": "value with ${ENV} or ${ENV:-default}"}}; never shown to the model.',
   },
+  "trace-hosts": {
+    type: "string",
+    multiple: true,
+    env: "MCP_HTTP_TRACE_HOSTS",
+    envExample: HOST_LIST_EXAMPLE,
+    valueName: "PATTERN",
+    description:
+      "Requests to these hosts carry the trace context (traceparent, …) while OTEL_* tracing is on. Default none.",
+  },
   "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Only GET and HEAD." },
   "rate-limit": {
     type: "string",
@@ -143,6 +152,7 @@ void runServerCli<typeof options, HttpServerOptions>({
         maxImageBytes: wholeNumberOption(options, values, "max-image-bytes", { min: 1 }),
         maxImageSide: wholeNumberOption(options, values, "max-image-side", { min: 1 }),
         rateLimit: values["rate-limit"] ?? null,
+        traceHosts: values["trace-hosts"],
         credentials: values.credentials ? parseCredentialsJson(values.credentials, credentialsSource(values, env)) : {},
         env,
         readOnly: values["read-only"],
@@ -156,7 +166,8 @@ void runServerCli<typeof options, HttpServerOptions>({
           ? wholeNumberOption(options, values, "max-length-limit", { min: 1 })
           : undefined,
       };
-      resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
+      // A bad host pattern or rate fails here, at start-up, in one line naming the flag.
+      resolveFetcherOptions({ ...server, settingNames: flagNames(options) });
       resolveLengthSettings(server.maxLength, server.maxLengthLimit, flagNames(options));
       resolveBudgets(server, server.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes, flagNames(options));
       return server;

@@ -19,6 +19,8 @@ export interface FetcherOptions extends UrlPolicy {
   maxRetryWaitMs: number;
   rateLimit: RateLimit | null;
   credentials: ResolvedCredentials;
+  /** Hosts (allowHosts' patterns) each hop to which carries the trace context, while tracing is on; none by default. */
+  traceHosts?: readonly string[];
   logger?: Logger;
   /** Name resolution, dns.lookup by default. Whatever it returns is checked before it is dialled. */
   lookup?: typeof dnsLookup;

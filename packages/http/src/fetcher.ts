@@ -3,7 +3,7 @@ import type { Dispatcher } from "undici";
 import { credentialHeadersFor } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import type { Fetcher, FetcherOptions, FetchRequest, FetchResponse } from "./fetch-request.js";
-import { startHopSpan } from "./hop-span.js";
+import { hopTraceHeaders, startHopSpan } from "./hop-span.js";
 import { firstHeader, isRedirect, keepsMethod, leftBehind, nextHop } from "./hops.js";
 import { effectivePort } from "./host-name.js";
 import { createPool } from "./pool.js";
@@ -33,6 +33,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     request: FetchRequest,
     signal: AbortSignal,
     progress: Progress,
+    trace: Record<string, string> | undefined,
   ): Promise<Dispatcher.ResponseData> {
     const { url } = request;
     await gate.wait(url, signal, progress);
@@ -40,6 +41,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       "user-agent": "mcp-toolkit-http",
       accept: DEFAULT_ACCEPT,
       "accept-encoding": "gzip, deflate, br",
+      ...trace,
       ...request.headers,
       ...credentialHeadersFor(url, effectivePort(url), options.credentials),
     };
@@ -74,11 +76,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         );
       }
       const span = startHopSpan(request.method, request.url);
+      // Each hop's own: a redirect to a host not listed in traceHosts is sent none.
+      const trace = hopTraceHeaders(span, request.url, request.headers, options.traceHosts);
       let response: Dispatcher.ResponseData;
       let resent = 0;
       try {
         const hopRequest = request;
-        response = await sendWithRetries(() => send(hopRequest, signal, progress), request, retryRules, {
+        response = await sendWithRetries(() => send(hopRequest, signal, progress, trace), request, retryRules, {
           deadlineAt: deadline.at,
           signal,
           progress,

@@ -1,4 +1,5 @@
 import { type SpanHandle, tracing } from "@mcp-toolkit/core";
+import { sendsTrace, traceHeaders } from "./trace-hosts.js";
 
 /**
  * A client span for one upstream hop (its retries included), as the OpenTelemetry HTTP conventions name it: the
@@ -27,4 +28,23 @@ export function redactedUrl(url: URL): string {
   shown.search = "";
   shown.hash = "";
   return shown.href;
+}
+
+/**
+ * The trace headers for a hop to `url` (trace-hosts.ts): the hop span's context, so the upstream's own span is its
+ * child, when tracing is on and the host is one of `traceHosts`; none otherwise, at no cost when tracing is off.
+ */
+export function hopTraceHeaders(
+  span: SpanHandle,
+  url: URL,
+  given: Readonly<Record<string, string>>,
+  traceHosts: readonly string[] | undefined,
+): Record<string, string> | undefined {
+  const traces = tracing();
+  if (!traces.enabled || !traceHosts || !sendsTrace(url, traceHosts)) return undefined;
+  return traceHeaders(
+    given,
+    span.within(() => traces.injectMeta()),
+    traces.fields,
+  );
 }

@@ -11,6 +11,7 @@ import {
   MAX_IMAGE_SIDE,
   MAX_TIMER_MS,
   type OptionRules,
+  optionNames,
   parseRateLimit,
   RATE_LIMIT_RULES,
   type RateLimit,
@@ -50,6 +51,11 @@ export interface HttpServerOptions {
   timeoutMs?: number;
   /** Decoded body bytes read per response; reading stops there. Default 1 MiB. */
   maxResponseBytes?: number;
+  /**
+   * `host`, `host:port` or `*.example.com` patterns: requests to these carry the trace context (W3C `traceparent`, or
+   * what OTEL_PROPAGATORS names) while tracing is on, so the upstream's spans join the call's trace. Default none.
+   */
+  traceHosts?: readonly string[];
   /** `{"host[:port]": {"Header": "value with ${ENV} or ${ENV:-default}"}}`: headers added per host, never shown to the model. */
   credentials?: Credentials;
   /** Environment for `${ENV}` / `${ENV:-default}` expansion in credentials. Default process.env. */
@@ -105,6 +111,7 @@ export const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   allowLoopback: rule.boolean,
   timeoutMs: rule.wholeNumber(1, MAX_TIMER_MS),
   maxResponseBytes: rule.wholeNumber(1),
+  traceHosts: rule.texts,
   credentials: rule.object,
   env: rule.object,
   confirm: CONFIRM_RULE,
@@ -146,6 +153,9 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
   for (const pattern of [...(options.allowHosts ?? []), ...Object.keys(options.credentials ?? {})]) {
     if (!parsePattern(pattern)) throw new TypeError(patternProblem(pattern));
   }
+  for (const pattern of options.traceHosts ?? []) {
+    if (!parsePattern(pattern)) throw new TypeError(traceHostProblem(pattern, options.settingNames ?? optionNames));
+  }
   return {
     allowHosts: options.allowHosts ?? [],
     allowPrivate: options.allowPrivate ?? false,
@@ -157,10 +167,18 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
     maxRetryWaitMs: positive("maxRetryWaitMs", true),
     rateLimit,
     credentials: resolveCredentials(options.credentials ?? {}, options.env ?? process.env),
+    ...(options.traceHosts && options.traceHosts.length > 0 ? { traceHosts: options.traceHosts } : {}),
     logger: options.logger ?? silentLogger,
     ...(options.lookup ? { lookup: options.lookup } : {}),
     ...(options.settingNames ? { settingNames: options.settingNames } : {}),
   };
+}
+
+/** Why a traceHosts pattern is refused: as any host pattern, but "*" is not "every host" there. */
+function traceHostProblem(pattern: string, names: SettingNames): string {
+  const setting = names("traceHosts");
+  if (pattern.trim() !== "*") return `${setting}: ${patternProblem(pattern)}`;
+  return `${setting}: host pattern "*" is not a host, host:port or *.domain: name each host whose requests may carry the trace context (*.example.com for the names under a domain); there is no pattern for every host, as the model picks the hosts`;
 }
 
 /**
