@@ -152,6 +152,11 @@ export class ToolStats {
     for (const listener of this.#listeners) listener.unknownTool?.(ms, errorType, via);
   }
 
+  /** Whether anything is told of calls (a metrics export or /metrics): how a call came is worked out only then. */
+  get listened(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   /**
    * Whether anything is told of operations and sessions (a metrics export or /metrics): when nothing is, and tracing
    * is off, the requests besides tool calls are not even timed.

@@ -177,7 +177,8 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
               const end = callEnd(answer, cancelled);
               if (stats) {
                 const bytes = Buffer.byteLength(JSON.stringify(answer));
-                stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause, callVia(server, ctx));
+                const via = stats.listened ? callVia(server, ctx) : undefined;
+                stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause, via);
               }
               audited(answer, { durationMs, cancelled });
               return end;

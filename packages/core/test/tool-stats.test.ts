@@ -77,4 +77,16 @@ describe("ToolStats", () => {
     expect(t).toMatchObject({ calls: 100_000, errors: 10_000, bytes: 100_000 });
     expect(JSON.stringify(stats.report()).length).toBeLessThan(400);
   });
+
+  it("says whether anything listens, so that how a call came is worked out only for a listener", () => {
+    const stats = new ToolStats();
+    expect(stats.listened).toBe(false);
+    const vias: unknown[] = [];
+    const unsubscribe = stats.subscribe({ call: (_tool, _ms, _outcome, _bytes, via) => vias.push(via) });
+    expect(stats.listened).toBe(true);
+    stats.recordCall("t", 1, "ok", 10, undefined, { protocolVersion: "2025-11-25", transport: "pipe" });
+    expect(vias).toEqual([{ protocolVersion: "2025-11-25", transport: "pipe" }]);
+    unsubscribe();
+    expect(stats.listened).toBe(false);
+  });
 });
