@@ -3,6 +3,8 @@
 // with its code and message. A tool call that reached its tool writes its own line (tool.ts: arguments, result,
 // "asked"); this covers every other request, and the calls the SDK answered before the tool ran. A request its
 // client cancels (notifications/cancelled) gets no answer: its line, `cancelled`, is written when the cancel comes.
+// One whose connection closes first (an HTTP client gone mid-request, a session ended, stdin closed) is never
+// answered either: its line is written as the connection closes, as a tool call's is when its tool stops.
 import {
   type AuthInfo,
   isJSONRPCErrorResponse,
@@ -23,6 +25,13 @@ import {
 import { callerOf } from "./caller.js";
 import { watchRequests } from "./request-watch.js";
 import { CANCELLED_BY_CLIENT } from "./results.js";
+import { SHUTTING_DOWN } from "./running-calls.js";
+
+/** Why a request its client went away from (its connection closed before the answer) got no answer. */
+export const CLOSED_BY_CLIENT = `${CANCELLED_BY_CLIENT}: it closed the connection before the answer`;
+
+/** Why a request the server, stopping, closed the connection of got no answer. */
+export const CLOSED_BY_SHUTDOWN = `${SHUTTING_DOWN} and closed the connection before the answer, so the client got none`;
 
 /** A request seen coming in, until its answer goes out. */
 interface Pending {
@@ -36,13 +45,15 @@ interface Pending {
 }
 
 /**
- * Have `server` write an audit line for each request it answers. Returns the trail its tools should write to: a
+ * Have `server` write an audit line for each request it answers, or never will (cancelled, or its connection closed;
+ * `stopping` says whether the server closed it by shutting down). Returns the trail its tools should write to: a
  * tool's own line stands in for the one this would write.
  */
 export function auditConnection(
   server: McpServer,
   audit: AuditLog,
   redact: ((text: string) => string) | undefined,
+  stopping: () => boolean = () => false,
 ): AuditLog {
   const pending = new Map<string | number, Pending>();
   watchRequests(server, {
@@ -67,6 +78,17 @@ export function auditConnection(
       if (!request || request.method === "tools/call") return;
       pending.delete(id);
       if (!request.written) audit.write(entryOf(id, request, { outcome: "cancelled", reason: CANCELLED_BY_CLIENT }, 0));
+    },
+    closed() {
+      // The SDK drops what the closed connection's handlers answer later: those requests end here, unanswered.
+      const outcome: Pick<AuditEntry, "outcome" | "reason"> = stopping()
+        ? { outcome: "error", reason: CLOSED_BY_SHUTDOWN }
+        : { outcome: "cancelled", reason: CLOSED_BY_CLIENT };
+      for (const [id, request] of pending) {
+        // A tool call writes its own line when its tool stops, as for a cancel.
+        if (request.method !== "tools/call" && !request.written) audit.write(entryOf(id, request, outcome, 0));
+      }
+      pending.clear();
     },
   });
 

@@ -123,7 +123,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     const calls =
       context?.requestInfo && !context.session ? (extra?.calls as ReadonlySet<string> | undefined) : undefined;
     const allowed = calls ? new Set([...calls].filter((name) => !roles || roles.has(name))) : roles;
-    const audit = context?.audit ? auditConnection(server, context.audit, redact) : undefined;
+    const audit = context?.audit ? auditConnection(server, context.audit, redact, () => running.stopping) : undefined;
     blueprint.tools.register(server, {
       ...(allowed ? { allowed } : {}),
       ...(calls ? { callable: roles ?? null } : {}),
