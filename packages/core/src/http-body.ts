@@ -4,6 +4,7 @@ import { expectsContinue } from "./http-continue.js";
 import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
 import { type HttpRefusal, httpRefusals } from "./http-refusal.js";
 import { jsonDepth } from "./json-depth.js";
+import { lingeringClose } from "./lingering-close.js";
 
 export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: HttpRefusal };
 
@@ -20,9 +21,10 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
- * How much of a refused body is read after the answer, to be dropped: a client still sending its body when answered
- * 413 would find the connection reset, and lose the answer, if the server closed it unread. Past this (or for a body
- * declared larger) the connection is closed.
+ * How much of a refused body is read after the answer, to be dropped, keeping the connection: a client still sending
+ * its body when answered 413 would find the connection reset, and lose the answer, if the server closed it unread.
+ * Past this (or for a body declared larger) the connection is closed, lingering (lingering-close.ts) so the client
+ * still reads the answer.
  */
 export const MAX_DROPPED_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -39,19 +41,23 @@ export function tooLargeUpfront(req: IncomingMessage, advice?: string): HttpRefu
 }
 
 /**
- * Read and drop what is left of a refused request's body, so the client can read its answer and, the body done, use
- * the connection again; the connection is closed once the body passes MAX_DROPPED_BODY_BYTES (or declares more).
+ * Read and drop what is left of a refused request's body, its answer written, so the client can read the answer and,
+ * the body done, use the connection again; once the body passes MAX_DROPPED_BODY_BYTES (or declares more) the
+ * connection is closed as lingeringClose does.
  */
 export function dropUnreadBody(req: IncomingMessage): void {
+  if (Number(req.headers["content-length"] ?? 0) > MAX_DROPPED_BODY_BYTES) {
+    lingeringClose(req);
+    return;
+  }
   let seen = 0;
-  // Once the answer is out: destroyed at once, the socket would drop what of it is still buffered.
-  const socket = req.socket;
-  const cut = () => socket?.end(() => socket.destroy());
-  if (Number(req.headers["content-length"] ?? 0) > MAX_DROPPED_BODY_BYTES) return void cut();
-  req.on("data", (chunk: Buffer) => {
+  const drop = (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen > MAX_DROPPED_BODY_BYTES) cut();
-  });
+    if (seen <= MAX_DROPPED_BODY_BYTES) return;
+    req.off("data", drop);
+    lingeringClose(req);
+  };
+  req.on("data", drop);
   req.resume();
 }
 
