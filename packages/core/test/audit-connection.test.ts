@@ -1,6 +1,7 @@
 // The audit line of each request a connection carries: answered, or cancelled by its client before any answer.
 import { InMemoryTransport, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { afterEach, expect, it, vi } from "vitest";
+import { CLOSED_BY_CLIENT } from "../src/audit-connection.js";
 import { definePrompt } from "../src/prompt.js";
 import { auditedFactory, serverFactory } from "../src/server-factory.js";
 import { toolSet } from "../src/tool.js";
@@ -43,7 +44,7 @@ async function connection() {
     params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
   });
   await send({ method: "notifications/initialized" });
-  return { send, started, entries, received };
+  return { send, started, entries, received, close: () => client.close() };
 }
 
 it("writes a cancelled prompts/get as cancelled when its client cancels it, and nothing more when it ends", async () => {
@@ -71,6 +72,19 @@ it("writes a cancelled prompts/get as cancelled when its client cancels it, and 
     ["prompts/get", "cancelled"],
     ["ping", "ok"],
   ]);
+});
+
+it("writes a request pending when its connection closes (stdin closed) as cancelled, once", async () => {
+  const { send, started, entries, close } = await connection();
+  await send({ id: 1, method: "prompts/get", params: { name: "slow" } });
+  await vi.waitFor(() => expect(started).toHaveLength(1));
+  await close();
+  started[0]?.();
+  await vi.waitFor(() =>
+    expect(entries.filter((entry) => entry.method === "prompts/get")).toEqual([
+      expect.objectContaining({ request_id: "stdio/1", outcome: "cancelled", reason: CLOSED_BY_CLIENT, bytes: 0 }),
+    ]),
+  );
 });
 
 it("writes a request answered before its cancel came as answered, once", async () => {
