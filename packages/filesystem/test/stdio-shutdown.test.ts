@@ -25,6 +25,23 @@ afterAll(() => {
 // No single literal every match must hold (a `b` or a `;`), so the file is not skipped unread by a byte search.
 const SEARCH = { pattern: "*.txt", content: "/a*a*a*[b;]/" };
 
+/** Every JSON-RPC message `child` writes, one per line, each handed to `heard` as it comes. */
+function messagesOf<T>(child: ReturnType<typeof spawn>, heard: (message: T) => void): T[] {
+  const messages: T[] = [];
+  let buffered = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("utf8");
+    const complete = buffered.split("\n");
+    buffered = complete.pop() ?? "";
+    for (const line of complete) {
+      const message = JSON.parse(line) as T;
+      messages.push(message);
+      heard(message);
+    }
+  });
+  return messages;
+}
+
 /** The bin with a search under way (its first progress seen), then stopped by `stop`; the lines it wrote. */
 async function stoppedSearch(audit: string, stop: (child: ReturnType<typeof spawn>) => void) {
   const child = spawn(process.execPath, [BIN, "--root", tree.dir, "--audit-log", audit], {
@@ -32,20 +49,11 @@ async function stoppedSearch(audit: string, stop: (child: ReturnType<typeof spaw
     env: { PATH: process.env.PATH ?? "" },
   });
   const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  const lines: { id?: number; method?: string; result?: unknown }[] = [];
-  let buffered = "";
   let stopped = false;
-  child.stdout?.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString("utf8");
-    const complete = buffered.split("\n");
-    buffered = complete.pop() ?? "";
-    for (const line of complete) {
-      const message = JSON.parse(line) as (typeof lines)[number];
-      lines.push(message);
-      if (message.method === "notifications/progress" && !stopped) {
-        stopped = true;
-        stop(child);
-      }
+  const lines = messagesOf<{ id?: number; method?: string; result?: unknown }>(child, (message) => {
+    if (message.method === "notifications/progress" && !stopped) {
+      stopped = true;
+      stop(child);
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -94,18 +102,10 @@ describe("a 2025-era call waiting on its user's answer over stdio", () => {
       env: { PATH: process.env.PATH ?? "" },
     });
     const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    const lines: { id?: number | string; method?: string; params?: { requestId?: unknown }; result?: unknown }[] = [];
-    let buffered = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString("utf8");
-      const complete = buffered.split("\n");
-      buffered = complete.pop() ?? "";
-      for (const line of complete) {
-        const message = JSON.parse(line) as (typeof lines)[number];
-        lines.push(message);
-        // The question is out, and never answered: the server is stopped meanwhile.
-        if (message.method === "elicitation/create") child.kill("SIGTERM");
-      }
+    type Message = { id?: number | string; method?: string; params?: { requestId?: unknown }; result?: unknown };
+    const lines = messagesOf<Message>(child, (message) => {
+      // The question is out, and never answered: the server is stopped meanwhile.
+      if (message.method === "elicitation/create") child.kill("SIGTERM");
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     const send = (message: object) => child.stdin?.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
