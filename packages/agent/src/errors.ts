@@ -1,5 +1,6 @@
 import { UsageError } from "@mcp-toolkit/core";
 import type { StartFailure } from "./pool-options.js";
+import { MAX_TOKENS_DEFAULT, THINKING_REPLY_ROOM } from "./reply-tokens.js";
 
 /** Exit codes of mcp-agent. */
 export const EXIT = {
@@ -111,13 +112,10 @@ export class ReplyFillsWindow extends Error {
       thinking !== undefined && maxTokens === thinking + THINKING_REPLY_ROOM
         ? `--thinking ${thinking} asks for ${maxTokens} tokens of reply (its budget + ${THINKING_REPLY_ROOM}), ${filled ? "as many as" : "more than"} ${whole}`
         : `--max-tokens ${maxTokens} ${filled ? "fills" : "is more than"} ${whole}`;
-    const lower = asked.startsWith("--thinking") ? "--thinking" : "--max-tokens (16000 unless set)";
+    const lower = asked.startsWith("--thinking") ? "--thinking" : `--max-tokens (${MAX_TOKENS_DEFAULT} unless set)`;
     super(
       `${asked}, which holds the prompt and the reply together, so no request fits, however short: lower ${lower} to well under ${window}`,
     );
     this.name = "ReplyFillsWindow";
   }
 }
-
-/** The reply tokens --thinking adds to its budget, for the answer after the thinking (resolve-config.ts). */
-export const THINKING_REPLY_ROOM = 4096;

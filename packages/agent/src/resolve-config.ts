@@ -16,11 +16,11 @@ import { builtinServers, DATABASE_FILE, databaseFiles } from "./builtin-servers.
 import { type AgentConfig, DEFAULT_MODEL } from "./config.js";
 import { envWorkspace, readServersFile } from "./config-sources.js";
 import { parseBudgetUsd } from "./cost-budget.js";
-import { THINKING_REPLY_ROOM } from "./errors.js";
 import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
 import type { StartFailure } from "./pool-options.js";
 import { withoutPassword } from "./redact.js";
+import { MAX_TOKENS_DEFAULT, THINKING_REPLY_ROOM } from "./reply-tokens.js";
 import type { ServerSpec } from "./servers-file.js";
 import { AUDIT_DIR, guardedPaths } from "./workspace-trust.js";
 
@@ -144,7 +144,7 @@ export function resolveConfig(
   const maxTokens = parseWholeNumber(flags["max-tokens"], "--max-tokens", {
     min: 1,
     max: MAX_OUTPUT_TOKENS,
-    fallback: 16_000,
+    fallback: MAX_TOKENS_DEFAULT,
   });
   const baseURL = env.ANTHROPIC_BASE_URL?.trim() || undefined;
   if (baseURL !== undefined && (!/^https?:\/\/[^/\s]/i.test(baseURL) || !URL.canParse(baseURL))) {
