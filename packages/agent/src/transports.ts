@@ -95,7 +95,9 @@ export async function httpTransport(
     }
     const capped = cappedResponse(response, postedRequestId(init));
     // A 429's or 503's Retry-After, which the SDK would drop, goes into the error (asked-wait.ts); an authorization
-    // server's answers are the OAuth client's to read.
+    // server's answers are the OAuth client's to read. Only an error answer is read there: a legacy SSE POST's body is
+    // parsed to tell whose it is, which an accepted call (202) need not pay for.
+    if (response.status < 400) return capped;
     const sse = spec.transport === "sse";
     return isMessagePost(target, init, url, sse) ? withAskedWait(capped, init, Date.now(), sse) : capped;
   };
