@@ -88,11 +88,11 @@ export class Session {
       }
       // Kept, an ask that does not fit (or that the API refused as sent) would go again with every later line, and
       // fail the same way.
-      const takenOut = this.interactive && (error instanceof ContextFull || refusedAsSent(error));
+      const fills = error instanceof ReplyFillsWindow;
+      const takenOut = this.interactive && (fills || error instanceof ContextFull || refusedAsSent(error));
       if (takenOut) this.restore(before, last, lastContent);
       // The run's settings are at fault, not the ask: every later one would stop the same way.
-      if (error instanceof ReplyFillsWindow) {
-        if (this.interactive) this.restore(before, last, lastContent);
+      if (fills) {
         this.reason = `${error.message}${this.interactive ? "; every ask in this session stops the same way: start a new one with it lowered" : ""}`;
         this.deps.renderer.notice(this.reason);
         return EXIT.usage;
