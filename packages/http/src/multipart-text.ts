@@ -8,6 +8,9 @@ import { cutIndex } from "@mcp-toolkit/core";
 import { mediaParameters, mediaType } from "./media-type.js";
 
 const NOTHING_SENT = "nothing was sent";
+/** How the lines multipart needs to end in CRLF are ended, as the bare-LF refusals say it. */
+const CRLF_LINES =
+  "each part's header lines and the empty line after them with \\r\\n (a part's content may hold bare LFs); bytes written are never changed here";
 /** The strict form parser many upstreams use, behind Request.formData() in Node 20 and 22. */
 const UNDICI_6 = "Node's built-in form parser (undici 6, in Node 20 and 22)";
 
@@ -106,14 +109,14 @@ function unclosed(text: string, boundary: string, parts: number): string {
 /** The error for the bare LF at `index`, ending a line multipart needs to end in CRLF. */
 function bareLf(text: string, index: number): string {
   const start = text.lastIndexOf("\n", index - 1) + 1;
-  return `the multipart body's line ${lineOf(text, index)} (${shown(text, start, index)}) ends in a bare LF, but multipart lines end in CRLF (RFC 2046), and strict receivers find no parts or refuse the body; ${NOTHING_SENT}. End the boundary lines, each part's header lines and the empty line after them with \\r\\n (a part's content may hold bare LFs); bytes written are never changed here`;
+  return `the multipart body's line ${lineOf(text, index)} (${shown(text, start, index)}) ends in a bare LF, but multipart lines end in CRLF (RFC 2046), and strict receivers find no parts or refuse the body; ${NOTHING_SENT}. End the boundary lines, ${CRLF_LINES}`;
 }
 
 /** The error for the boundary line after the bare LF at `index`, which a CRLF must come before. */
 function boundaryAfterLf(text: string, index: number, dash: string): string {
   const end = text.indexOf("\n", index + 1);
   const shownLine = shown(text, index + 1, end < 0 ? text.length : text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-  return `the multipart body's line ${lineOf(text, index) + 1} (${shownLine}) starts with ${dash} after a bare LF, but a boundary line comes after a CRLF (RFC 2046), and receivers that follow it do not cut the body there; ${NOTHING_SENT}. End the line before each boundary line, each part's header lines and the empty line after them with \\r\\n (a part's content may hold bare LFs); bytes written are never changed here`;
+  return `the multipart body's line ${lineOf(text, index) + 1} (${shownLine}) starts with ${dash} after a bare LF, but a boundary line comes after a CRLF (RFC 2046), and receivers that follow it do not cut the body there; ${NOTHING_SENT}. End the line before each boundary line, ${CRLF_LINES}`;
 }
 
 /** The 1-based number of the line holding `index`. */
