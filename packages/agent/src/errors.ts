@@ -108,11 +108,12 @@ export class ReplyFillsWindow extends Error {
   constructor(maxTokens: number, window: number, thinking: number | undefined) {
     const whole = `the model's whole context window (${window} tokens, as the Messages API said)`;
     const filled = maxTokens === window;
-    const asked =
-      thinking !== undefined && maxTokens === thinking + THINKING_REPLY_ROOM
-        ? `--thinking ${thinking} asks for ${maxTokens} tokens of reply (its budget + ${THINKING_REPLY_ROOM}), ${filled ? "as many as" : "more than"} ${whole}`
-        : `--max-tokens ${maxTokens} ${filled ? "fills" : "is more than"} ${whole}`;
-    const lower = asked.startsWith("--thinking") ? "--thinking" : `--max-tokens (${MAX_TOKENS_DEFAULT} unless set)`;
+    // The reply's size comes from --thinking when it raised --max-tokens to its budget plus the reply room.
+    const byThinking = thinking !== undefined && maxTokens === thinking + THINKING_REPLY_ROOM;
+    const asked = byThinking
+      ? `--thinking ${thinking} asks for ${maxTokens} tokens of reply (its budget + ${THINKING_REPLY_ROOM}), ${filled ? "as many as" : "more than"} ${whole}`
+      : `--max-tokens ${maxTokens} ${filled ? "fills" : "is more than"} ${whole}`;
+    const lower = byThinking ? "--thinking" : `--max-tokens (${MAX_TOKENS_DEFAULT} unless set)`;
     super(
       `${asked}, which holds the prompt and the reply together, so no request fits, however short: lower ${lower} to well under ${window}`,
     );
